@@ -1,0 +1,42 @@
+# Event Streamer SDK: developer entry points. Needs only python3, make (and Node/npm for the chain).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+# Use uv from PATH when present; otherwise bootstrap a pinned one into .tools/.
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+RUN := $(UV) run --frozen
+HAND := event_streamer event_streamer_server
+
+.PHONY: help setup generate check-generated lint format test test-all
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+setup: $(UV)  ## install everything the tests need (idempotent)
+	$(UV) sync --frozen --extra server
+
+generate: setup  ## validate the spec and regenerate generated/event_streamer_api
+	$(RUN) python scripts/generate.py
+
+check-generated: setup  ## fail if generated/ is not what make generate produces
+	$(RUN) python scripts/generate.py --check
+
+lint: setup  ## ruff check, ruff format --check, mypy --strict on the hand-written packages
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy --strict $(HAND)
+
+format: setup  ## apply ruff fixes and formatting
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+test: setup  ## the test suite (slow fault/soak suites excluded)
+	$(RUN) pytest -q
+
+test-all: setup  ## every test, slow suites included
+	$(RUN) pytest -q -m ''

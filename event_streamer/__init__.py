@@ -1,0 +1,1 @@
+"""Event Streamer SDK: stream EVM contract events over HTTP."""

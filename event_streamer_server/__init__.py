@@ -1,0 +1,1 @@
+"""Event Streamer reference service."""

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BulkBatchAckResponse")
+
+
+@_attrs_define
+class BulkBatchAckResponse:
+    """
+    Example:
+        {'total_batches': 2, 'acknowledged_batches': 1, 'failed_batches': 1, 'failed_batch_ids': ['batch_unknown'],
+            'total_events_acknowledged': 100, 'connection_id': 'c5a1e0de-8d43-4c2b-9a61-6f0d1f2e3a4b', 'timestamp':
+            '2026-11-27T10:30:00Z', 'resume_token': None}
+
+    Attributes:
+        total_batches (int):
+        acknowledged_batches (int):
+        failed_batches (int):
+        failed_batch_ids (list[str]):
+        total_events_acknowledged (int):
+        connection_id (str):
+        timestamp (datetime.datetime):
+        resume_token (None | str | Unset):
+    """
+
+    total_batches: int
+    acknowledged_batches: int
+    failed_batches: int
+    failed_batch_ids: list[str]
+    total_events_acknowledged: int
+    connection_id: str
+    timestamp: datetime.datetime
+    resume_token: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        total_batches = self.total_batches
+
+        acknowledged_batches = self.acknowledged_batches
+
+        failed_batches = self.failed_batches
+
+        failed_batch_ids = self.failed_batch_ids
+
+        total_events_acknowledged = self.total_events_acknowledged
+
+        connection_id = self.connection_id
+
+        timestamp = self.timestamp.isoformat()
+
+        resume_token: None | str | Unset
+        if isinstance(self.resume_token, Unset):
+            resume_token = UNSET
+        else:
+            resume_token = self.resume_token
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "total_batches": total_batches,
+                "acknowledged_batches": acknowledged_batches,
+                "failed_batches": failed_batches,
+                "failed_batch_ids": failed_batch_ids,
+                "total_events_acknowledged": total_events_acknowledged,
+                "connection_id": connection_id,
+                "timestamp": timestamp,
+            }
+        )
+        if resume_token is not UNSET:
+            field_dict["resume_token"] = resume_token
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        total_batches = d.pop("total_batches")
+
+        acknowledged_batches = d.pop("acknowledged_batches")
+
+        failed_batches = d.pop("failed_batches")
+
+        failed_batch_ids = cast(list[str], d.pop("failed_batch_ids"))
+
+        total_events_acknowledged = d.pop("total_events_acknowledged")
+
+        connection_id = d.pop("connection_id")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        def _parse_resume_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        resume_token = _parse_resume_token(d.pop("resume_token", UNSET))
+
+        bulk_batch_ack_response = cls(
+            total_batches=total_batches,
+            acknowledged_batches=acknowledged_batches,
+            failed_batches=failed_batches,
+            failed_batch_ids=failed_batch_ids,
+            total_events_acknowledged=total_events_acknowledged,
+            connection_id=connection_id,
+            timestamp=timestamp,
+            resume_token=resume_token,
+        )
+
+        bulk_batch_ack_response.additional_properties = d
+        return bulk_batch_ack_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.chain_status import ChainStatus, check_chain_status
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ChainConfig")
+
+
+@_attrs_define
+class ChainConfig:
+    """
+    Example:
+        {'chain_id': 31337, 'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'], 'average_block_time': 1.0,
+            'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active', 'created_at':
+            '2026-11-27T10:30:00Z', 'updated_at': '2026-11-27T10:30:00Z'}
+
+    Attributes:
+        chain_id (int):
+        name (str):
+        rpc_urls (list[str]):
+        average_block_time (float):
+        max_blocks_per_request (int):
+        confirmation_blocks (int):
+        status (ChainStatus):
+        created_at (datetime.datetime | Unset):
+        updated_at (datetime.datetime | Unset):
+    """
+
+    chain_id: int
+    name: str
+    rpc_urls: list[str]
+    average_block_time: float
+    max_blocks_per_request: int
+    confirmation_blocks: int
+    status: ChainStatus
+    created_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        chain_id = self.chain_id
+
+        name = self.name
+
+        rpc_urls = self.rpc_urls
+
+        average_block_time = self.average_block_time
+
+        max_blocks_per_request = self.max_blocks_per_request
+
+        confirmation_blocks = self.confirmation_blocks
+
+        status: str = self.status
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "chain_id": chain_id,
+                "name": name,
+                "rpc_urls": rpc_urls,
+                "average_block_time": average_block_time,
+                "max_blocks_per_request": max_blocks_per_request,
+                "confirmation_blocks": confirmation_blocks,
+                "status": status,
+            }
+        )
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        chain_id = d.pop("chain_id")
+
+        name = d.pop("name")
+
+        rpc_urls = cast(list[str], d.pop("rpc_urls"))
+
+        average_block_time = d.pop("average_block_time")
+
+        max_blocks_per_request = d.pop("max_blocks_per_request")
+
+        confirmation_blocks = d.pop("confirmation_blocks")
+
+        status = check_chain_status(d.pop("status"))
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        chain_config = cls(
+            chain_id=chain_id,
+            name=name,
+            rpc_urls=rpc_urls,
+            average_block_time=average_block_time,
+            max_blocks_per_request=max_blocks_per_request,
+            confirmation_blocks=confirmation_blocks,
+            status=status,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        chain_config.additional_properties = d
+        return chain_config
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

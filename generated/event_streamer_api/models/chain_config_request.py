@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.chain_status import ChainStatus, check_chain_status
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ChainConfigRequest")
+
+
+@_attrs_define
+class ChainConfigRequest:
+    """
+    Example:
+        {'chain_id': 31337, 'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'], 'average_block_time': 1.0,
+            'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active'}
+
+    Attributes:
+        chain_id (int):
+        name (str):
+        rpc_urls (list[str]): JSON-RPC endpoints in failover order.
+        average_block_time (float | Unset): Seconds; sets the head poll interval. Default: 12.0.
+        max_blocks_per_request (int | Unset): Block span of one eth_getLogs call. Default: 2000.
+        confirmation_blocks (int | Unset): Blocks a log must be buried under before delivery. Default: 12.
+        status (ChainStatus | Unset):
+        historical_rpc_url (None | str | Unset): Accepted for compatibility; appended to rpc_urls when not already
+            there.
+        live_websocket_url (None | str | Unset): Accepted for compatibility; unused (the service polls over HTTP).
+    """
+
+    chain_id: int
+    name: str
+    rpc_urls: list[str]
+    average_block_time: float | Unset = 12.0
+    max_blocks_per_request: int | Unset = 2000
+    confirmation_blocks: int | Unset = 12
+    status: ChainStatus | Unset = UNSET
+    historical_rpc_url: None | str | Unset = UNSET
+    live_websocket_url: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        chain_id = self.chain_id
+
+        name = self.name
+
+        rpc_urls = self.rpc_urls
+
+        average_block_time = self.average_block_time
+
+        max_blocks_per_request = self.max_blocks_per_request
+
+        confirmation_blocks = self.confirmation_blocks
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
+
+        historical_rpc_url: None | str | Unset
+        if isinstance(self.historical_rpc_url, Unset):
+            historical_rpc_url = UNSET
+        else:
+            historical_rpc_url = self.historical_rpc_url
+
+        live_websocket_url: None | str | Unset
+        if isinstance(self.live_websocket_url, Unset):
+            live_websocket_url = UNSET
+        else:
+            live_websocket_url = self.live_websocket_url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "chain_id": chain_id,
+                "name": name,
+                "rpc_urls": rpc_urls,
+            }
+        )
+        if average_block_time is not UNSET:
+            field_dict["average_block_time"] = average_block_time
+        if max_blocks_per_request is not UNSET:
+            field_dict["max_blocks_per_request"] = max_blocks_per_request
+        if confirmation_blocks is not UNSET:
+            field_dict["confirmation_blocks"] = confirmation_blocks
+        if status is not UNSET:
+            field_dict["status"] = status
+        if historical_rpc_url is not UNSET:
+            field_dict["historical_rpc_url"] = historical_rpc_url
+        if live_websocket_url is not UNSET:
+            field_dict["live_websocket_url"] = live_websocket_url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        chain_id = d.pop("chain_id")
+
+        name = d.pop("name")
+
+        rpc_urls = cast(list[str], d.pop("rpc_urls"))
+
+        average_block_time = d.pop("average_block_time", UNSET)
+
+        max_blocks_per_request = d.pop("max_blocks_per_request", UNSET)
+
+        confirmation_blocks = d.pop("confirmation_blocks", UNSET)
+
+        _status = d.pop("status", UNSET)
+        status: ChainStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_chain_status(_status)
+
+        def _parse_historical_rpc_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        historical_rpc_url = _parse_historical_rpc_url(
+            d.pop("historical_rpc_url", UNSET)
+        )
+
+        def _parse_live_websocket_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        live_websocket_url = _parse_live_websocket_url(
+            d.pop("live_websocket_url", UNSET)
+        )
+
+        chain_config_request = cls(
+            chain_id=chain_id,
+            name=name,
+            rpc_urls=rpc_urls,
+            average_block_time=average_block_time,
+            max_blocks_per_request=max_blocks_per_request,
+            confirmation_blocks=confirmation_blocks,
+            status=status,
+            historical_rpc_url=historical_rpc_url,
+            live_websocket_url=live_websocket_url,
+        )
+
+        chain_config_request.additional_properties = d
+        return chain_config_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

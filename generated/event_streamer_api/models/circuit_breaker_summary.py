@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="CircuitBreakerSummary")
+
+
+@_attrs_define
+class CircuitBreakerSummary:
+    """
+    Attributes:
+        total (int):
+        closed (int):
+        open_ (int):
+        half_open (int):
+    """
+
+    total: int
+    closed: int
+    open_: int
+    half_open: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        total = self.total
+
+        closed = self.closed
+
+        open_ = self.open_
+
+        half_open = self.half_open
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "total": total,
+                "closed": closed,
+                "open": open_,
+                "half_open": half_open,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        total = d.pop("total")
+
+        closed = d.pop("closed")
+
+        open_ = d.pop("open")
+
+        half_open = d.pop("half_open")
+
+        circuit_breaker_summary = cls(
+            total=total,
+            closed=closed,
+            open_=open_,
+            half_open=half_open,
+        )
+
+        circuit_breaker_summary.additional_properties = d
+        return circuit_breaker_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ProcessingStatusResponse")
+
+
+@_attrs_define
+class ProcessingStatusResponse:
+    """
+    Example:
+        {'subscription_id': 1, 'is_processing': True, 'connection_count': 1, 'streaming_status': 'active',
+            'last_processed_block': 120, 'timestamp': '2026-11-27T10:30:00Z'}
+
+    Attributes:
+        subscription_id (int):
+        is_processing (bool):
+        connection_count (int):
+        timestamp (datetime.datetime):
+        streaming_status (str | Unset): Same values as on the subscription.
+        last_processed_block (int | None | Unset):
+    """
+
+    subscription_id: int
+    is_processing: bool
+    connection_count: int
+    timestamp: datetime.datetime
+    streaming_status: str | Unset = UNSET
+    last_processed_block: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        subscription_id = self.subscription_id
+
+        is_processing = self.is_processing
+
+        connection_count = self.connection_count
+
+        timestamp = self.timestamp.isoformat()
+
+        streaming_status = self.streaming_status
+
+        last_processed_block: int | None | Unset
+        if isinstance(self.last_processed_block, Unset):
+            last_processed_block = UNSET
+        else:
+            last_processed_block = self.last_processed_block
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "subscription_id": subscription_id,
+                "is_processing": is_processing,
+                "connection_count": connection_count,
+                "timestamp": timestamp,
+            }
+        )
+        if streaming_status is not UNSET:
+            field_dict["streaming_status"] = streaming_status
+        if last_processed_block is not UNSET:
+            field_dict["last_processed_block"] = last_processed_block
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        subscription_id = d.pop("subscription_id")
+
+        is_processing = d.pop("is_processing")
+
+        connection_count = d.pop("connection_count")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        streaming_status = d.pop("streaming_status", UNSET)
+
+        def _parse_last_processed_block(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        last_processed_block = _parse_last_processed_block(
+            d.pop("last_processed_block", UNSET)
+        )
+
+        processing_status_response = cls(
+            subscription_id=subscription_id,
+            is_processing=is_processing,
+            connection_count=connection_count,
+            timestamp=timestamp,
+            streaming_status=streaming_status,
+            last_processed_block=last_processed_block,
+        )
+
+        processing_status_response.additional_properties = d
+        return processing_status_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

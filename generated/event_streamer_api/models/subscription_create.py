@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.abi_event import ABIEvent
+
+
+T = TypeVar("T", bound="SubscriptionCreate")
+
+
+@_attrs_define
+class SubscriptionCreate:
+    """
+    Example:
+        {'topic0': '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef', 'event_signature': {'type':
+            'event', 'name': 'Transfer', 'anonymous': False, 'inputs': [{'name': 'from', 'type': 'address', 'indexed':
+            True}, {'name': 'to', 'type': 'address', 'indexed': True}, {'name': 'value', 'type': 'uint256', 'indexed':
+            False}]}, 'addresses': ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], 'start_block': 0, 'end_block': None,
+            'chain_id': 31337, 'subscriber_id': 'my-app'}
+
+    Attributes:
+        topic0 (str): A 32-byte hash, 0x-prefixed hex.
+        event_signature (ABIEvent): An ABI event definition, as compilers emit it. Example: {'type': 'event', 'name':
+            'Transfer', 'anonymous': False, 'inputs': [{'name': 'from', 'type': 'address', 'indexed': True}, {'name': 'to',
+            'type': 'address', 'indexed': True}, {'name': 'value', 'type': 'uint256', 'indexed': False}]}.
+        start_block (int):
+        chain_id (int):
+        addresses (list[str] | Unset): Contracts to watch; empty means any address.
+        end_block (int | None | Unset): Last block to deliver; null follows the chain head.
+        subscriber_id (str | Unset): Owner of the subscription; the SDK fills in its own subscriber id. Defaults to
+            `default`.
+    """
+
+    topic0: str
+    event_signature: ABIEvent
+    start_block: int
+    chain_id: int
+    addresses: list[str] | Unset = UNSET
+    end_block: int | None | Unset = UNSET
+    subscriber_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        topic0 = self.topic0
+
+        event_signature = self.event_signature.to_dict()
+
+        start_block = self.start_block
+
+        chain_id = self.chain_id
+
+        addresses: list[str] | Unset = UNSET
+        if not isinstance(self.addresses, Unset):
+            addresses = self.addresses
+
+        end_block: int | None | Unset
+        if isinstance(self.end_block, Unset):
+            end_block = UNSET
+        else:
+            end_block = self.end_block
+
+        subscriber_id = self.subscriber_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "topic0": topic0,
+                "event_signature": event_signature,
+                "start_block": start_block,
+                "chain_id": chain_id,
+            }
+        )
+        if addresses is not UNSET:
+            field_dict["addresses"] = addresses
+        if end_block is not UNSET:
+            field_dict["end_block"] = end_block
+        if subscriber_id is not UNSET:
+            field_dict["subscriber_id"] = subscriber_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.abi_event import ABIEvent  # noqa: PLC0415
+
+        d = dict(src_dict)
+        topic0 = d.pop("topic0")
+
+        event_signature = ABIEvent.from_dict(d.pop("event_signature"))
+
+        start_block = d.pop("start_block")
+
+        chain_id = d.pop("chain_id")
+
+        addresses = cast(list[str], d.pop("addresses", UNSET))
+
+        def _parse_end_block(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        end_block = _parse_end_block(d.pop("end_block", UNSET))
+
+        subscriber_id = d.pop("subscriber_id", UNSET)
+
+        subscription_create = cls(
+            topic0=topic0,
+            event_signature=event_signature,
+            start_block=start_block,
+            chain_id=chain_id,
+            addresses=addresses,
+            end_block=end_block,
+            subscriber_id=subscriber_id,
+        )
+
+        subscription_create.additional_properties = d
+        return subscription_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
