@@ -6,6 +6,8 @@ UV_VERSION := 0.13.9
 # Use uv from PATH when present; otherwise bootstrap a pinned one into .tools/.
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen
+# Trust the platform's certificate store (registries may sit behind a TLS-inspecting proxy).
+export UV_SYSTEM_CERTS := 1
 HAND := event_streamer event_streamer_server
 
 .PHONY: help setup generate check-generated lint format test test-all
