@@ -10,7 +10,7 @@ RUN := $(UV) run --frozen
 export UV_SYSTEM_CERTS := 1
 HAND := event_streamer event_streamer_server
 
-.PHONY: help setup generate check-generated lint format test test-all
+.PHONY: help setup generate check-generated lint format test test-all bench bench-quick
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -42,3 +42,9 @@ test: setup  ## the test suite (slow fault/soak suites excluded)
 
 test-all: setup  ## every test, slow suites included
 	$(RUN) pytest -q -m ''
+
+bench: setup  ## every benchmark, one table of ratios vs same-run baselines
+	$(RUN) python scripts/bench.py --json bench-results.json
+
+bench-quick: setup  ## the benchmarks on small inputs (under a minute)
+	$(RUN) python scripts/bench.py --quick

@@ -1,1 +1,88 @@
-"""Event Streamer SDK: stream EVM contract events over HTTP."""
+"""Event Streamer SDK: subscribe to EVM contract events and receive them over an HTTP stream.
+
+Public surface (everything else lives in ``_``-prefixed modules):
+
+- ABI toolkit: :func:`extract_abi_event`, :func:`extract_abi_events`, :func:`parse_contract_abi`,
+  :func:`event_signature`, :func:`event_topic0`, :class:`EventDecoder`,
+  :func:`subscription_from_abi`, :func:`to_checksum_address`.
+- Errors: the tree in :mod:`event_streamer.exceptions`.
+- Models: :mod:`event_streamer.models`.
+"""
+
+from ._abi import (
+    ABIConstructor,
+    ABIError,
+    ABIFallback,
+    ABIFunction,
+    ABIReceive,
+    ContractABI,
+    event_signature,
+    event_topic0,
+    extract_abi_event,
+    extract_abi_events,
+    parse_contract_abi,
+)
+from ._checksum import to_checksum_address
+from ._decoder import EventDecoder
+from ._subscriptions import subscription_from_abi
+from .exceptions import (
+    ABIParsingError,
+    EventDecodeError,
+    EventStreamerAuthError,
+    EventStreamerClosedError,
+    EventStreamerConflictError,
+    EventStreamerConnectionError,
+    EventStreamerNotFoundError,
+    EventStreamerProtocolError,
+    EventStreamerRateLimitError,
+    EventStreamerSDKError,
+    EventStreamerServerError,
+    EventStreamerSubscriptionError,
+    EventStreamerTimeoutError,
+    EventStreamerValidationError,
+    FieldError,
+    InvalidResumeTokenError,
+    SubscriptionNotFoundError,
+)
+from .models import ABIEvent, ABIInput, SubscriptionCreate, SubscriptionUpdate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ABIConstructor",
+    "ABIError",
+    "ABIEvent",
+    "ABIFallback",
+    "ABIFunction",
+    "ABIInput",
+    "ABIParsingError",
+    "ABIReceive",
+    "ContractABI",
+    "EventDecodeError",
+    "EventDecoder",
+    "EventStreamerAuthError",
+    "EventStreamerClosedError",
+    "EventStreamerConflictError",
+    "EventStreamerConnectionError",
+    "EventStreamerNotFoundError",
+    "EventStreamerProtocolError",
+    "EventStreamerRateLimitError",
+    "EventStreamerSDKError",
+    "EventStreamerServerError",
+    "EventStreamerSubscriptionError",
+    "EventStreamerTimeoutError",
+    "EventStreamerValidationError",
+    "FieldError",
+    "InvalidResumeTokenError",
+    "SubscriptionCreate",
+    "SubscriptionNotFoundError",
+    "SubscriptionUpdate",
+    "__version__",
+    "event_signature",
+    "event_topic0",
+    "extract_abi_event",
+    "extract_abi_events",
+    "parse_contract_abi",
+    "subscription_from_abi",
+    "to_checksum_address",
+]

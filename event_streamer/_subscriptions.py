@@ -1,0 +1,151 @@
+"""Subscription inputs: build them from an ABI, validate them before any request is sent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from event_streamer_api.types import UNSET, Unset
+
+from ._abi import AbiSource, event_topic0, extract_abi_event
+from .exceptions import ABIParsingError, EventStreamerValidationError, FieldError
+from .models.abi import ABIEvent
+from .models.subscriptions import SubscriptionCreate, SubscriptionUpdate
+
+__all__ = ["subscription_from_abi", "validate_subscription_create", "validate_subscription_update"]
+
+_TOPIC0 = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+def subscription_from_abi(
+    abi: AbiSource,
+    event: str,
+    *,
+    chain_id: int,
+    addresses: Iterable[str] = (),
+    start_block: int = 0,
+    end_block: int | None = None,
+    subscriber_id: str | None = None,
+) -> SubscriptionCreate:
+    """A ``SubscriptionCreate`` for ``event`` (name or signature) of ``abi``, topic0 computed."""
+    abi_event = extract_abi_event(abi, event)
+    sub = SubscriptionCreate(
+        topic0=event_topic0(abi_event),
+        event_signature=abi_event,
+        addresses=list(addresses),
+        start_block=start_block,
+        end_block=end_block,
+        chain_id=chain_id,
+        subscriber_id=UNSET if subscriber_id is None else subscriber_id,
+    )
+    validate_subscription_create(sub)
+    return sub
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_common(
+    errors: list[FieldError],
+    *,
+    topic0: Any,
+    event_signature: Any,
+    addresses: Any,
+    start_block: Any,
+    end_block: Any,
+    chain_id: Any,
+    subscriber_id: Any,
+) -> None:
+    """Append a FieldError per bad field; UNSET fields are skipped."""
+    computed: str | None = None
+    if not isinstance(event_signature, Unset):
+        if not isinstance(event_signature, ABIEvent):
+            errors.append(FieldError("event_signature", "must be an ABIEvent"))
+        else:
+            try:
+                computed = event_topic0(event_signature)
+            except ABIParsingError as err:
+                errors.extend(
+                    FieldError(f"event_signature.{e.field}", e.message) for e in err.field_errors
+                )
+    if not isinstance(topic0, Unset):
+        if not isinstance(topic0, str) or not _TOPIC0.match(topic0):
+            errors.append(FieldError("topic0", "must be 0x followed by 64 hex digits", "pattern"))
+        elif computed is not None and topic0.lower() != computed:
+            sig = event_signature.name if isinstance(event_signature, ABIEvent) else "?"
+            errors.append(
+                FieldError(
+                    "topic0",
+                    f"does not match event_signature {sig}: expected {computed}",
+                    "mismatch",
+                )
+            )
+    if not isinstance(addresses, Unset):
+        if isinstance(addresses, str) or not isinstance(addresses, list | tuple):
+            errors.append(FieldError("addresses", "must be a list of addresses"))
+        else:
+            for i, addr in enumerate(addresses):
+                if not isinstance(addr, str) or not _ADDRESS.match(addr):
+                    errors.append(
+                        FieldError(f"addresses[{i}]", "must be 0x followed by 40 hex digits")
+                    )
+    for name, value in (("start_block", start_block), ("chain_id", chain_id)):
+        if isinstance(value, Unset):
+            continue
+        low = 1 if name == "chain_id" else 0
+        if not _is_int(value) or value < low:
+            errors.append(FieldError(name, f"must be an integer >= {low}", "minimum"))
+    if not isinstance(end_block, Unset) and end_block is not None:
+        if not _is_int(end_block) or end_block < 0:
+            errors.append(FieldError("end_block", "must be an integer >= 0 or None", "minimum"))
+        elif _is_int(start_block) and end_block < start_block:
+            errors.append(
+                FieldError("end_block", f"must be >= start_block ({start_block})", "minimum")
+            )
+    if not isinstance(subscriber_id, Unset) and (
+        not isinstance(subscriber_id, str) or not subscriber_id.strip()
+    ):
+        errors.append(FieldError("subscriber_id", "must be a non-empty string", "minLength"))
+
+
+def _raise(errors: list[FieldError], what: str) -> None:
+    if errors:
+        noun = "field" if len(errors) == 1 else "fields"
+        raise EventStreamerValidationError(
+            f"invalid {what}: {len(errors)} bad {noun}", field_errors=errors
+        )
+
+
+def validate_subscription_create(sub: SubscriptionCreate) -> None:
+    """Raise EventStreamerValidationError naming every bad field of ``sub``."""
+    errors: list[FieldError] = []
+    _check_common(
+        errors,
+        topic0=sub.topic0,
+        event_signature=sub.event_signature,
+        addresses=sub.addresses,
+        start_block=sub.start_block,
+        end_block=sub.end_block,
+        chain_id=sub.chain_id,
+        subscriber_id=sub.subscriber_id,
+    )
+    _raise(errors, "subscription")
+
+
+def validate_subscription_update(update: SubscriptionUpdate) -> None:
+    """Raise EventStreamerValidationError naming every bad field of ``update``."""
+    errors: list[FieldError] = []
+    _check_common(
+        errors,
+        topic0=update.topic0,
+        event_signature=update.event_signature,
+        addresses=update.addresses,
+        start_block=update.start_block,
+        end_block=update.end_block,
+        chain_id=update.chain_id,
+        subscriber_id=update.subscriber_id,
+    )
+    _raise(errors, "subscription update")

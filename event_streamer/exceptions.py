@@ -1,0 +1,191 @@
+"""The SDK's one exception tree.
+
+Every error the SDK raises derives from ``EventStreamerSDKError``::
+
+    EventStreamerSDKError                      root; status_code, body, method, url, request_id
+    ├── EventStreamerConnectionError           transport failure or 5xx
+    │   ├── EventStreamerTimeoutError          connect/read/write/pool timeout
+    │   └── EventStreamerServerError           the service answered 5xx
+    ├── EventStreamerAuthError                 401/403 (never retried)
+    ├── EventStreamerValidationError           400/422 or client-side validation; field_errors
+    │   ├── ABIParsingError                    malformed ABI, unknown event, invalid type
+    │   ├── InvalidResumeTokenError            resume token rejected (INVALID_RESUME_TOKEN)
+    │   └── EventStreamerConflictError         409: the resource exists
+    ├── EventStreamerSubscriptionError         subscription operations
+    │   └── SubscriptionNotFoundError          404 on a subscription (also a NotFoundError)
+    ├── EventStreamerNotFoundError             404 on any other resource
+    ├── EventStreamerRateLimitError            429; retry_after in seconds (or None)
+    ├── EventStreamerProtocolError             malformed, oversized or unexpected stream data
+    ├── EventDecodeError                       a log that does not match its ABI event
+    └── EventStreamerClosedError               a closed client was used again
+
+HTTP errors carry the response's status code, parsed body, request method and URL; transport
+errors chain the underlying httpx exception (``raise ... from err``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "ABIParsingError",
+    "EventDecodeError",
+    "EventStreamerAuthError",
+    "EventStreamerClosedError",
+    "EventStreamerConflictError",
+    "EventStreamerConnectionError",
+    "EventStreamerNotFoundError",
+    "EventStreamerProtocolError",
+    "EventStreamerRateLimitError",
+    "EventStreamerSDKError",
+    "EventStreamerServerError",
+    "EventStreamerSubscriptionError",
+    "EventStreamerTimeoutError",
+    "EventStreamerValidationError",
+    "FieldError",
+    "InvalidResumeTokenError",
+    "SubscriptionNotFoundError",
+]
+
+
+class FieldError:
+    """One offending field: where it is and what is wrong with it."""
+
+    __slots__ = ("field", "message", "type")
+
+    def __init__(self, field: str, message: str, type: str | None = None) -> None:
+        self.field = field
+        self.message = message
+        self.type = type
+
+    def __repr__(self) -> str:
+        return f"FieldError(field={self.field!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldError) and (self.field, self.message, self.type) == (
+            other.field,
+            other.message,
+            other.type,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.message, self.type))
+
+
+class EventStreamerSDKError(Exception):
+    """Root of every SDK error."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        body: Any = None,
+        method: str | None = None,
+        url: str | None = None,
+        request_id: str | None = None,
+        error_code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.body = body
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.error_code = error_code
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.url} -> {self.status_code})" if self.status_code else ""
+        return f"{self.message}{where}"
+
+
+class EventStreamerConnectionError(EventStreamerSDKError):
+    """The service could not be reached, or failed (5xx)."""
+
+
+class EventStreamerTimeoutError(EventStreamerConnectionError):
+    """A request or stream read took longer than its timeout."""
+
+
+class EventStreamerServerError(EventStreamerConnectionError):
+    """The service answered with a 5xx status."""
+
+
+class EventStreamerAuthError(EventStreamerSDKError):
+    """Missing or rejected credentials (401/403)."""
+
+
+class EventStreamerValidationError(EventStreamerSDKError):
+    """Input was rejected, by the SDK before sending or by the service (400/422)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field_errors: Sequence[FieldError] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.field_errors: list[FieldError] = list(field_errors)
+
+    @property
+    def fields(self) -> list[str]:
+        """Names of the offending fields."""
+        return [e.field for e in self.field_errors]
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        if all(e.field in base for e in self.field_errors):  # already named in the message
+            return base
+        details = "; ".join(f"{e.field}: {e.message}" for e in self.field_errors)
+        return f"{base} [{details}]"
+
+
+class ABIParsingError(EventStreamerValidationError):
+    """An ABI could not be parsed, or the requested event is not in it."""
+
+
+class InvalidResumeTokenError(EventStreamerValidationError):
+    """The service rejected a resume token (tampered, malformed, or for another subscription)."""
+
+
+class EventStreamerConflictError(EventStreamerValidationError):
+    """The resource already exists (409)."""
+
+
+class EventStreamerSubscriptionError(EventStreamerSDKError):
+    """A subscription operation failed."""
+
+
+class EventStreamerNotFoundError(EventStreamerSDKError):
+    """The resource does not exist (404)."""
+
+
+class SubscriptionNotFoundError(EventStreamerSubscriptionError, EventStreamerNotFoundError):
+    """The subscription does not exist (404)."""
+
+
+class EventStreamerRateLimitError(EventStreamerSDKError):
+    """Too many requests (429); ``retry_after`` is the server's wait in seconds, if it sent one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class EventStreamerProtocolError(EventStreamerSDKError):
+    """The stream carried data that breaks the protocol (malformed or oversized line)."""
+
+
+class EventDecodeError(EventStreamerSDKError):
+    """A log does not match the ABI event it was decoded with."""
+
+    def __init__(self, message: str, *, log: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.log = log
+
+
+class EventStreamerClosedError(EventStreamerSDKError):
+    """The client was closed and cannot be used again."""

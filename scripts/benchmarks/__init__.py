@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench` (scripts/bench.py). Each module exposes run(quick) -> rows."""
