@@ -27,6 +27,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "event-streamer.yaml"
 CONFIG = ROOT / "openapi" / "generator-config.yml"
+TEMPLATES = ROOT / "openapi" / "templates"  # overrides of the generator's own templates
 PACKAGE = "event_streamer_api"
 TARGET = ROOT / "generated" / PACKAGE
 
@@ -93,6 +94,8 @@ def generate_into(dest: Path) -> str:
         str(SPEC),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "none",
         "--output-path",

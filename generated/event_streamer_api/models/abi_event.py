@@ -32,7 +32,7 @@ class ABIEvent:
         anonymous (bool | Unset):  Default: False.
     """
 
-    type_: ABIEventType
+    type_: ABIEventType = _attrs_field(alias="type")
     name: str
     inputs: list[ABIInput] | Unset = UNSET
     anonymous: bool | Unset = False
@@ -88,7 +88,7 @@ class ABIEvent:
         anonymous = d.pop("anonymous", UNSET)
 
         abi_event = cls(
-            type_=type_,
+            type=type_,
             name=name,
             inputs=inputs,
             anonymous=anonymous,

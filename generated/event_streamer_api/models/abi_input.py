@@ -26,7 +26,7 @@ class ABIInput:
         components (list[ABIInput] | None | Unset): Components of a tuple type.
     """
 
-    type_: str
+    type_: str = _attrs_field(alias="type")
     name: None | str | Unset = UNSET
     indexed: bool | None | Unset = False
     internal_type: None | str | Unset = UNSET
@@ -141,7 +141,7 @@ class ABIInput:
         components = _parse_components(d.pop("components", UNSET))
 
         abi_input = cls(
-            type_=type_,
+            type=type_,
             name=name,
             indexed=indexed,
             internal_type=internal_type,

@@ -21,7 +21,7 @@ class CircuitBreakerSummary:
 
     total: int
     closed: int
-    open_: int
+    open_: int = _attrs_field(alias="open")
     half_open: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -61,7 +61,7 @@ class CircuitBreakerSummary:
         circuit_breaker_summary = cls(
             total=total,
             closed=closed,
-            open_=open_,
+            open=open_,
             half_open=half_open,
         )
 

@@ -32,7 +32,7 @@ class ErrorMessage:
         subscription_id (int | Unset):
     """
 
-    type_: ErrorMessageType
+    type_: ErrorMessageType = _attrs_field(alias="type")
     error_code: str
     error_message: str
     timestamp: datetime.datetime
@@ -92,7 +92,7 @@ class ErrorMessage:
         subscription_id = d.pop("subscription_id", UNSET)
 
         error_message = cls(
-            type_=type_,
+            type=type_,
             error_code=error_code,
             error_message=error_message,
             timestamp=timestamp,

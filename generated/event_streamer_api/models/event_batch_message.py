@@ -45,7 +45,7 @@ class EventBatchMessage:
         response_id (str | Unset): Same as batch_id (kept for wire compatibility).
     """
 
-    type_: EventBatchMessageType
+    type_: EventBatchMessageType = _attrs_field(alias="type")
     subscription_id: int
     connection_id: str
     resume_token: str
@@ -118,7 +118,7 @@ class EventBatchMessage:
         response_id = d.pop("response_id", UNSET)
 
         event_batch_message = cls(
-            type_=type_,
+            type=type_,
             subscription_id=subscription_id,
             connection_id=connection_id,
             resume_token=resume_token,

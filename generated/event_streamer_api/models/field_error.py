@@ -29,7 +29,7 @@ class FieldError:
     field: str
     message: str
     location: FieldErrorLocation | Unset = UNSET
-    type_: str | Unset = UNSET
+    type_: str | Unset = _attrs_field(default=UNSET, alias="type")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,7 +78,7 @@ class FieldError:
             field=field,
             message=message,
             location=location,
-            type_=type_,
+            type=type_,
         )
 
         field_error.additional_properties = d

@@ -31,7 +31,7 @@ class HeartbeatMessage:
         subscription_id (int | Unset):
     """
 
-    type_: HeartbeatMessageType
+    type_: HeartbeatMessageType = _attrs_field(alias="type")
     timestamp: datetime.datetime
     connection_id: str | Unset = UNSET
     subscription_id: int | Unset = UNSET
@@ -73,7 +73,7 @@ class HeartbeatMessage:
         subscription_id = d.pop("subscription_id", UNSET)
 
         heartbeat_message = cls(
-            type_=type_,
+            type=type_,
             timestamp=timestamp,
             connection_id=connection_id,
             subscription_id=subscription_id,
