@@ -2,6 +2,7 @@
 
 Public surface (everything else lives in ``_``-prefixed modules):
 
+- :class:`EventStreamer`: the async client of the service.
 - ABI toolkit: :func:`extract_abi_event`, :func:`extract_abi_events`, :func:`parse_contract_abi`,
   :func:`event_signature`, :func:`event_topic0`, :class:`EventDecoder`,
   :func:`subscription_from_abi`, :func:`to_checksum_address`.
@@ -23,7 +24,9 @@ from ._abi import (
     parse_contract_abi,
 )
 from ._checksum import to_checksum_address
+from ._client import EventStreamer
 from ._decoder import EventDecoder
+from ._retry import RetryPolicy
 from ._subscriptions import subscription_from_abi
 from .exceptions import (
     ABIParsingError,
@@ -60,6 +63,7 @@ __all__ = [
     "ContractABI",
     "EventDecodeError",
     "EventDecoder",
+    "EventStreamer",
     "EventStreamerAuthError",
     "EventStreamerClosedError",
     "EventStreamerConflictError",
@@ -74,6 +78,7 @@ __all__ = [
     "EventStreamerValidationError",
     "FieldError",
     "InvalidResumeTokenError",
+    "RetryPolicy",
     "SubscriptionCreate",
     "SubscriptionNotFoundError",
     "SubscriptionUpdate",
