@@ -137,7 +137,7 @@ class EventStreamerValidationError(EventStreamerSDKError):
 
     def __str__(self) -> str:
         base = super().__str__()
-        if all(e.field in base for e in self.field_errors):  # already named in the message
+        if all(e.message in base for e in self.field_errors):  # already said in the message
             return base
         details = "; ".join(f"{e.field}: {e.message}" for e in self.field_errors)
         return f"{base} [{details}]"

@@ -54,11 +54,17 @@ def test_wheel_imports_without_server_extra(dist: Path, tmp_path: Path) -> None:
         "assert (pathlib.Path(event_streamer.__file__).parent / 'py.typed').exists();"
         "print('ok')"
     )
-    assert _run(str(python), "-c", code).strip() == "ok"
+    assert _run(str(python), "-c", code, cwd=tmp_path).strip() == "ok"
 
 
 def test_server_extra_brings_service_dependencies(dist: Path, tmp_path: Path) -> None:
     wheel = next(dist.glob("*.whl"))
     python = _venv_with(tmp_path, f"event-streamer-sdk[server] @ {wheel.as_uri()}")
-    code = "import starlette, uvicorn, event_streamer_server; print('ok')"
-    assert _run(str(python), "-c", code).strip() == "ok"
+    code = (
+        "import starlette, uvicorn, event_streamer_server;"
+        "from event_streamer_server._contract import spec_path, operations;"
+        "assert 'site-packages' in str(spec_path()), spec_path();"
+        "assert len(operations()) == 25;"
+        "print('ok')"
+    )
+    assert _run(str(python), "-c", code, cwd=tmp_path).strip() == "ok"

@@ -1,0 +1,116 @@
+"""Circuit breakers: /api/circuit-breakers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from ._breaker import CircuitBreaker
+from ._http import ApiError, Call, Handler
+from ._service import Service
+from ._time import now_iso
+
+__all__ = ["handlers"]
+
+
+def handlers(service: Service) -> dict[str, Handler]:
+    def named(name: str) -> CircuitBreaker:
+        breaker = service.rpc.breakers.get(name)
+        if breaker is None:
+            known = ", ".join(sorted(service.rpc.breakers)) or "none"
+            raise ApiError.not_found("Circuit breaker", f"No breaker {name!r}; known: {known}")
+        return breaker
+
+    def per_chain() -> dict[int, list[CircuitBreaker]]:
+        return {cid: service.rpc.chain_breakers(cid) for cid in service.rpc.chain_ids()}
+
+    async def get_circuit_breaker_status(call: Call) -> tuple[int, Any]:
+        breakers = list(service.rpc.breakers.values())
+        states = [b.state for b in breakers]
+        return 200, {
+            "circuit_breakers": {b.name: b.status() for b in breakers},
+            "rpc_clients": {
+                str(cid): {
+                    str(b.rpc_url): {
+                        "state": b.state,
+                        "metrics": b.metrics(),
+                        "is_healthy": b.is_healthy,
+                    }
+                    for b in chain
+                }
+                for cid, chain in per_chain().items()
+            },
+            "summary": {
+                "total": len(breakers),
+                "closed": states.count("closed"),
+                "open": states.count("open"),
+                "half_open": states.count("half_open"),
+            },
+            "timestamp": now_iso(),
+        }
+
+    async def get_circuit_breaker_health(call: Call) -> tuple[int, Any]:
+        chains = per_chain()
+        breakers = [b for chain in chains.values() for b in chain]
+        healthy = sum(1 for b in breakers if b.is_healthy)
+        unhealthy_chains = [
+            cid for cid, chain in chains.items() if not any(b.is_healthy for b in chain)
+        ]
+        total = len(breakers)
+        if healthy == total:
+            overall = "healthy"
+        elif unhealthy_chains or healthy == 0:
+            overall = "unhealthy"
+        else:
+            overall = "degraded"
+        return 200, {
+            "overall_health": overall,
+            "health_percentage": 100.0 * healthy / total if total else 100.0,
+            "total_circuit_breakers": total,
+            "healthy_circuit_breakers": healthy,
+            "unhealthy_circuit_breakers": total - healthy,
+            "healthy_rpcs": healthy,
+            "total_rpcs": total,
+            "unhealthy_chains": unhealthy_chains,
+            "rpc_clients": {
+                str(cid): {str(b.rpc_url): b.is_healthy for b in chain}
+                for cid, chain in chains.items()
+            },
+            "last_updated": now_iso(),
+        }
+
+    async def get_circuit_breaker_metrics(call: Call) -> tuple[int, Any]:
+        return 200, named(call.params["name"]).metrics()
+
+    async def reset_all_circuit_breakers(call: Call) -> tuple[int, Any]:
+        for breaker in service.rpc.breakers.values():
+            breaker.reset()
+        n = len(service.rpc.breakers)
+        return 200, {
+            "message": f"Reset {n} circuit breaker{'s' if n != 1 else ''}",
+            "status": "success",
+            "reset_count": n,
+            "timestamp": now_iso(),
+        }
+
+    async def reset_circuit_breaker(call: Call) -> tuple[int, Any]:
+        breaker = named(call.params["name"])
+        breaker.reset()
+        return 200, {
+            "message": f"Reset circuit breaker {breaker.name}",
+            "status": "success",
+            "reset_count": 1,
+            "timestamp": now_iso(),
+        }
+
+    async def get_circuit_breaker_config(call: Call) -> tuple[int, Any]:
+        return 200, asdict(service.settings.breaker)
+
+    return {
+        "get_circuit_breaker_status": get_circuit_breaker_status,
+        "get_circuit_breaker_health": get_circuit_breaker_health,
+        "get_circuit_breaker_metrics": get_circuit_breaker_metrics,
+        "reset_all_circuit_breakers": reset_all_circuit_breakers,
+        "reset_circuit_breaker": reset_circuit_breaker,
+        "get_circuit_breaker_config": get_circuit_breaker_config,
+    }

@@ -1,0 +1,163 @@
+"""Chain configuration: /api/chains."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from ._contract import FieldProblem
+from ._http import ApiError, Call, Handler
+from ._rpc import RpcError
+from ._service import Service
+from ._storage import Row
+from ._time import now_iso
+
+__all__ = ["chain_json", "handlers"]
+
+_FIELDS = ("name", "average_block_time", "max_blocks_per_request", "confirmation_blocks", "status")
+
+
+def chain_json(row: Row) -> dict[str, Any]:
+    """A stored chain as the contract's ChainConfig."""
+    return {
+        "chain_id": row["chain_id"],
+        "name": row["name"],
+        "rpc_urls": row["rpc_urls"],
+        "average_block_time": row["average_block_time"],
+        "max_blocks_per_request": row["max_blocks_per_request"],
+        "confirmation_blocks": row["confirmation_blocks"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def _reply(message: str, row: Row) -> dict[str, Any]:
+    return {
+        "message": message,
+        "chain_id": row["chain_id"],
+        "timestamp": now_iso(),
+        "chain": chain_json(row),
+    }
+
+
+def handlers(service: Service) -> dict[str, Handler]:
+    async def check_rpc_urls(chain_id: int, urls: list[str]) -> None:
+        """Every URL must answer eth_chainId with ``chain_id``."""
+
+        async def check(index: int, url: str) -> FieldProblem | None:
+            field = f"body.rpc_urls.{index}"
+            try:
+                answer = await service.rpc.call_url(url, "eth_chainId", [])
+                actual = int(str(answer), 16)
+            except (RpcError, ValueError) as err:
+                return FieldProblem(
+                    field, "body", f"{url} did not answer eth_chainId: {err}", "rpc"
+                )
+            if actual != chain_id:
+                return FieldProblem(
+                    field, "body", f"{url} serves chain {actual}, not {chain_id}", "chain_id"
+                )
+            return None
+
+        found = await asyncio.gather(*(check(i, u) for i, u in enumerate(urls)))
+        problems = [p for p in found if p is not None]
+        if problems:
+            raise ApiError.invalid(*problems)
+
+    async def require(chain_id: int) -> Row:
+        row = await service.storage.get_chain(chain_id)
+        if row is None:
+            raise ApiError.not_found("Chain", f"No chain with id {chain_id}")
+        return row
+
+    async def list_chains(call: Call) -> tuple[int, Any]:
+        rows = await service.storage.list_chains()
+        return 200, {
+            "chains": [chain_json(r) for r in rows],
+            "total_chains": len(rows),
+            "timestamp": now_iso(),
+        }
+
+    async def get_chain_stats(call: Call) -> tuple[int, Any]:
+        rows = await service.storage.list_chains()
+        active = [r["chain_id"] for r in rows if r["status"] == "active"]
+        breakers = [b for cid in active for b in service.rpc.chain_breakers(cid)]
+        return 200, {
+            "loaded": True,
+            "total_chains": len(rows),
+            "active_chains": len(active),
+            "healthy_rpcs": sum(1 for b in breakers if b.is_healthy),
+            "total_rpcs": len(breakers),
+            "supported_chain_ids": active,
+            "last_refresh": service.last_refresh,
+            "timestamp": now_iso(),
+        }
+
+    async def get_chain(call: Call) -> tuple[int, Any]:
+        return 200, chain_json(await require(call.params["chain_id"]))
+
+    async def create_chain(call: Call) -> tuple[int, Any]:
+        body = call.body
+        chain_id = body["chain_id"]
+        if await service.storage.get_chain(chain_id) is not None:
+            raise ApiError(
+                409,
+                "Chain exists",
+                f"chain {chain_id} is already configured",
+                error_code="CONFLICT",
+            )
+        urls = list(dict.fromkeys(body["rpc_urls"]))
+        legacy = body.get("historical_rpc_url")
+        if legacy and legacy not in urls:
+            urls.append(legacy)
+        await check_rpc_urls(chain_id, urls)
+        row = await service.storage.insert_chain(
+            {
+                "chain_id": chain_id,
+                "name": body["name"],
+                "rpc_urls": urls,
+                "average_block_time": body.get("average_block_time", 12.0),
+                "max_blocks_per_request": body.get("max_blocks_per_request", 2000),
+                "confirmation_blocks": body.get("confirmation_blocks", 12),
+                "status": body.get("status", "active"),
+            }
+        )
+        await service.load_chains()
+        return 201, _reply("Chain created", row)
+
+    async def update_chain(call: Call) -> tuple[int, Any]:
+        chain_id = call.params["chain_id"]
+        current = await require(chain_id)
+        changes = {k: call.body[k] for k in _FIELDS if k in call.body}
+        if "rpc_urls" in call.body:
+            urls = list(dict.fromkeys(call.body["rpc_urls"]))
+            if urls != current["rpc_urls"]:
+                await check_rpc_urls(chain_id, urls)
+            changes["rpc_urls"] = urls
+        row = await service.storage.update_chain(chain_id, changes)
+        assert row is not None
+        await service.load_chains()
+        return 200, _reply("Chain updated", row)
+
+    async def delete_chain(call: Call) -> tuple[int, Any]:
+        chain_id = call.params["chain_id"]
+        await require(chain_id)
+        row = await service.storage.update_chain(chain_id, {"status": "inactive"})
+        assert row is not None
+        await service.load_chains()
+        return 200, _reply("Chain deactivated", row)
+
+    async def refresh_chains(call: Call) -> tuple[int, Any]:
+        total = await service.load_chains()
+        return 200, {"message": "Chains reloaded", "total_chains": total, "timestamp": now_iso()}
+
+    return {
+        "list_chains": list_chains,
+        "get_chain_stats": get_chain_stats,
+        "get_chain": get_chain,
+        "create_chain": create_chain,
+        "update_chain": update_chain,
+        "delete_chain": delete_chain,
+        "refresh_chains": refresh_chains,
+    }

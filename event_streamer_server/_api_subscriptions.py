@@ -1,0 +1,214 @@
+"""Subscriptions: /subscriptions and their progress endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from event_streamer._abi import event_inputs, event_topic0
+from event_streamer.exceptions import ABIParsingError
+
+from ._contract import FieldProblem
+from ._http import ApiError, Call, Handler
+from ._service import Service
+from ._storage import Row
+from ._time import now_iso
+
+__all__ = ["handlers", "subscription_json"]
+
+_EDITABLE = (
+    "topic0",
+    "event_signature",
+    "addresses",
+    "start_block",
+    "end_block",
+    "chain_id",
+    "subscriber_id",
+    "streaming_status",
+)
+
+
+def subscription_json(row: Row, service: Service) -> dict[str, Any]:
+    """A stored subscription as the contract's SubscriptionResponse."""
+    return {
+        "id": row["id"],
+        "topic0": row["topic0"],
+        "event_signature": row["event_signature"],
+        "addresses": row["addresses"],
+        "start_block": row["start_block"],
+        "end_block": row["end_block"],
+        "last_processed_block": row["last_processed_block"],
+        "chain_id": row["chain_id"],
+        "subscriber_id": row["subscriber_id"],
+        "is_streaming": service.connection_count(row["id"]) > 0,
+        "streaming_status": row["streaming_status"],
+        "resume_token": row["resume_token"],
+        "last_event_id": row["last_event_id"],
+        "events_delivered": row["events_delivered"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def _problem(field: str, message: str, rule: str) -> FieldProblem:
+    return FieldProblem(field, "body", message, rule)
+
+
+def handlers(service: Service) -> dict[str, Handler]:
+    settings = service.settings
+
+    async def check(sub: dict[str, Any]) -> None:
+        """Rules the schema cannot express; every failure names its field."""
+        problems: list[FieldProblem] = []
+        try:
+            inputs = event_inputs(sub["event_signature"])
+        except ABIParsingError as err:
+            problems.append(_problem("body.event_signature", str(err), "abi"))
+        else:
+            if len(inputs) > settings.max_event_inputs:
+                problems.append(
+                    _problem(
+                        "body.event_signature.inputs",
+                        f"at most {settings.max_event_inputs} inputs, got {len(inputs)}",
+                        "maxItems",
+                    )
+                )
+            expected = event_topic0(sub["event_signature"])
+            if sub["topic0"].lower() != expected:
+                problems.append(
+                    _problem(
+                        "body.topic0",
+                        f"does not match event_signature: expected {expected}",
+                        "mismatch",
+                    )
+                )
+        if len(sub["addresses"]) > settings.max_addresses:
+            problems.append(
+                _problem(
+                    "body.addresses",
+                    f"at most {settings.max_addresses} addresses, got {len(sub['addresses'])}",
+                    "maxItems",
+                )
+            )
+        if sub.get("end_block") is not None and sub["end_block"] < sub["start_block"]:
+            problems.append(
+                _problem(
+                    "body.end_block", f"must be >= start_block ({sub['start_block']})", "minimum"
+                )
+            )
+        chain = await service.storage.get_chain(sub["chain_id"])
+        if chain is None:
+            problems.append(
+                _problem("body.chain_id", f"chain {sub['chain_id']} is not configured", "chain")
+            )
+        elif chain["status"] != "active":
+            problems.append(
+                _problem("body.chain_id", f"chain {sub['chain_id']} is inactive", "chain")
+            )
+        if problems:
+            raise ApiError.invalid(*problems)
+
+    async def require(subscription_id: int) -> Row:
+        row = await service.storage.get_subscription(subscription_id)
+        if row is None:
+            raise ApiError.not_found("Subscription", f"No subscription with id {subscription_id}")
+        return row
+
+    async def create_subscription(call: Call) -> tuple[int, Any]:
+        body = call.body
+        sub = {
+            "topic0": body["topic0"].lower(),
+            "event_signature": body["event_signature"],
+            "addresses": [a.lower() for a in body.get("addresses", [])],
+            "start_block": body["start_block"],
+            "end_block": body.get("end_block"),
+            "chain_id": body["chain_id"],
+            "subscriber_id": body.get("subscriber_id", "default"),
+        }
+        await check(sub)
+        row = await service.storage.insert_subscription(sub)
+        return 201, subscription_json(row, service)
+
+    async def list_subscriptions(call: Call) -> tuple[int, Any]:
+        page, size = call.params["page"], call.params["page_size"]
+        rows, total = await service.storage.list_subscriptions(
+            call.params.get("subscriber_id"), (page - 1) * size, size
+        )
+        return 200, {
+            "subscriptions": [subscription_json(r, service) for r in rows],
+            "total": total,
+            "page": page,
+            "page_size": size,
+        }
+
+    async def get_subscription(call: Call) -> tuple[int, Any]:
+        row = await require(call.params["subscription_id"])
+        owner = call.params.get("subscriber_id")
+        if owner is not None and owner != row["subscriber_id"]:
+            raise ApiError.not_found(
+                "Subscription", f"No subscription {row['id']} for subscriber {owner!r}"
+            )
+        return 200, subscription_json(row, service)
+
+    async def update_subscription(call: Call) -> tuple[int, Any]:
+        row = await require(call.params["subscription_id"])
+        changes = {k: call.body[k] for k in _EDITABLE if k in call.body}
+        if "addresses" in changes:
+            changes["addresses"] = [a.lower() for a in changes["addresses"]]
+        if "topic0" in changes:
+            changes["topic0"] = changes["topic0"].lower()
+        merged = {**row, **changes}
+        await check(merged)
+        updated = await service.storage.update_subscription(row["id"], changes)
+        assert updated is not None
+        return 200, subscription_json(updated, service)
+
+    async def delete_subscription(call: Call) -> tuple[int, Any]:
+        subscription_id = call.params["subscription_id"]
+        await require(subscription_id)
+        await service.storage.delete_subscription(subscription_id)
+        return 200, {
+            "message": "Subscription deleted",
+            "subscription_id": subscription_id,
+            "timestamp": now_iso(),
+        }
+
+    async def get_last_processed_block(call: Call) -> tuple[int, Any]:
+        row = await require(call.params["subscription_id"])
+        chain_id = call.params.get("chain_id")
+        if chain_id is not None and chain_id != row["chain_id"]:
+            raise ApiError.invalid(
+                FieldProblem(
+                    "query.chain_id",
+                    "query",
+                    f"subscription {row['id']} is on chain {row['chain_id']}, not {chain_id}",
+                    "mismatch",
+                )
+            )
+        return 200, {
+            "subscription_id": row["id"],
+            "chain_id": row["chain_id"],
+            "last_processed_block": row["last_processed_block"],
+            "timestamp": now_iso(),
+        }
+
+    async def get_processing_status(call: Call) -> tuple[int, Any]:
+        row = await require(call.params["subscription_id"])
+        count = service.connection_count(row["id"])
+        return 200, {
+            "subscription_id": row["id"],
+            "is_processing": count > 0,
+            "connection_count": count,
+            "streaming_status": row["streaming_status"],
+            "last_processed_block": row["last_processed_block"],
+            "timestamp": now_iso(),
+        }
+
+    return {
+        "create_subscription": create_subscription,
+        "list_subscriptions": list_subscriptions,
+        "get_subscription": get_subscription,
+        "update_subscription": update_subscription,
+        "delete_subscription": delete_subscription,
+        "get_last_processed_block": get_last_processed_block,
+        "get_processing_status": get_processing_status,
+    }

@@ -1,0 +1,82 @@
+"""The ASGI application: contract routes, the spec itself, lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import _api_breakers, _api_chains, _api_health, _api_streaming, _api_subscriptions
+from ._contract import load_spec, spec_path
+from ._http import ApiError, Handler, _authorised, build_routes, json_response
+from ._rpc import RpcPool
+from ._service import Service
+from ._settings import Settings
+from ._sqlite import SQLiteStorage
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, service: Service | None = None) -> Starlette:
+    """Build the service's ASGI app. Storage opens (and migrates) when the app starts."""
+    service = service or Service(settings, SQLiteStorage(settings.db), RpcPool(settings.breaker))
+    handlers: dict[str, Handler] = {}
+    for module in (_api_health, _api_subscriptions, _api_streaming, _api_chains, _api_breakers):
+        handlers.update(module.handlers(service))
+    routes = build_routes(handlers, api_key=settings.api_key, max_body=settings.max_body_bytes)
+
+    async def openapi_json(request: Request) -> Response:
+        if not _authorised(request, settings.api_key):
+            return json_response(
+                401, ApiError(401, "Unauthorized", error_code="UNAUTHORIZED").body()
+            )
+        return Response(orjson.dumps(load_spec()), media_type="application/json")
+
+    async def openapi_yaml(request: Request) -> Response:
+        if not _authorised(request, settings.api_key):
+            return json_response(
+                401, ApiError(401, "Unauthorized", error_code="UNAUTHORIZED").body()
+            )
+        return Response(spec_path().read_bytes(), media_type="application/yaml")
+
+    routes += [Route("/openapi.json", openapi_json), Route("/openapi.yaml", openapi_yaml)]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.start()
+        logger.info("service ready (db %s)", settings.db)
+        try:
+            yield
+        finally:
+            await service.stop()
+            logger.info("service stopped; state committed")
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        error = ApiError(status, "Not found" if status == 404 else str(getattr(exc, "detail", "")))
+        error.error_code = "NOT_FOUND" if status == 404 else None
+        return json_response(status, error.body())
+
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error}
+    )
+    app.state.service = service
+    return app
+
+
+def handler_names(service: Any) -> set[str]:
+    """Every operationId the app serves (for tests)."""
+    names: set[str] = set()
+    for module in (_api_health, _api_subscriptions, _api_streaming, _api_chains, _api_breakers):
+        names.update(module.handlers(service))
+    return names

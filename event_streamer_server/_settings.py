@@ -1,0 +1,132 @@
+"""Service settings: defaults, then the TOML config file, then environment, then CLI flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["BreakerSettings", "ChainSeed", "Settings", "load_settings"]
+
+ENV_PREFIX = "EVENT_STREAMER_"
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerSettings:
+    """Circuit breaker settings, one breaker per RPC URL."""
+
+    failure_threshold: int = 5  # consecutive failures that open a breaker
+    recovery_timeout: float = 30.0  # seconds open before a half-open probe
+    success_threshold: int = 2  # half-open successes that close it
+    half_open_max_calls: int = 1  # concurrent probes while half-open
+    timeout: float = 10.0  # per-call timeout, seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ChainSeed:
+    """A chain declared in the config file (created at start-up if absent)."""
+
+    chain_id: int
+    name: str
+    rpc_urls: tuple[str, ...]
+    average_block_time: float = 12.0
+    max_blocks_per_request: int = 2000
+    confirmation_blocks: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service can be told. Documented in the README's service section."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db: str = "./event-streamer.db"
+    log_level: str = "info"
+    api_key: str | None = None
+    ready_file: str | None = None  # written with {"port", "pid"} once listening (tests)
+    max_body_bytes: int = 1024 * 1024
+    max_addresses: int = 1000
+    max_event_inputs: int = 32
+    heartbeat_interval: float = 30.0
+    connection_timeout: float = 300.0
+    batch_size: int = 100
+    breaker: BreakerSettings = field(default_factory=BreakerSettings)
+    chains: tuple[ChainSeed, ...] = ()
+
+
+_SCALARS = {f.name: f.type for f in fields(Settings) if f.name not in ("breaker", "chains")}
+
+
+def _coerce(name: str, value: Any, kind: Any) -> Any:
+    kind = str(kind)
+    try:
+        if "int" in kind and "str" not in kind:
+            return int(value)
+        if "float" in kind:
+            return float(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"setting {name}: expected a number, got {value!r}") from err
+    return None if value in ("", None) and "None" in kind else str(value)
+
+
+def _from_mapping(base: Settings, data: Mapping[str, Any], source: str) -> Settings:
+    updates: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SCALARS:
+            updates[key] = _coerce(key, value, _SCALARS[key])
+        elif key not in ("breaker", "circuit_breaker", "chains"):
+            raise ValueError(f"{source}: unknown setting {key!r}")
+    breaker_data = data.get("circuit_breaker", data.get("breaker"))
+    if breaker_data is not None:
+        known = {f.name: f.type for f in fields(BreakerSettings)}
+        unknown = set(breaker_data) - set(known)
+        if unknown:
+            raise ValueError(f"{source}: unknown circuit_breaker settings {sorted(unknown)}")
+        updates["breaker"] = replace(
+            base.breaker, **{k: _coerce(k, v, known[k]) for k, v in breaker_data.items()}
+        )
+    if "chains" in data:
+        updates["chains"] = tuple(
+            _chain(c, f"{source}: chains[{i}]") for i, c in enumerate(data["chains"])
+        )
+    return replace(base, **updates)
+
+
+def _chain(data: Mapping[str, Any], where: str) -> ChainSeed:
+    try:
+        return ChainSeed(
+            chain_id=int(data["chain_id"]),
+            name=str(data["name"]),
+            rpc_urls=tuple(str(u) for u in data["rpc_urls"]),
+            average_block_time=float(data.get("average_block_time", 12.0)),
+            max_blocks_per_request=int(data.get("max_blocks_per_request", 2000)),
+            confirmation_blocks=int(data.get("confirmation_blocks", 12)),
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{where}: needs chain_id, name and rpc_urls ({err})") from err
+
+
+def load_settings(
+    config: str | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Defaults < config file < ``EVENT_STREAMER_*`` environment < explicit overrides."""
+    env = os.environ if env is None else env
+    settings = Settings()
+    config = config or env.get(f"{ENV_PREFIX}CONFIG")
+    if config:
+        with Path(config).open("rb") as fh:
+            settings = _from_mapping(settings, tomllib.load(fh), config)
+    from_env = {
+        name: env[f"{ENV_PREFIX}{name.upper()}"]
+        for name in _SCALARS
+        if f"{ENV_PREFIX}{name.upper()}" in env
+    }
+    settings = _from_mapping(settings, from_env, "environment")
+    return _from_mapping(
+        settings, {k: v for k, v in (overrides or {}).items() if v is not None}, "arguments"
+    )

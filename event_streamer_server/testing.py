@@ -1,0 +1,171 @@
+"""Run the reference service (and, with it, a local chain) for tests: yours and ours.
+
+``start_service()`` starts ``event-streamer-server`` in a child process on a free port with a
+temporary database, waits until it listens, and returns a handle whose ``stop()`` ends it by PID
+and removes its files. ``local_service()`` is the same as an async context manager. The pytest
+plugin in :mod:`event_streamer_server.pytest_plugin` wraps these as fixtures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ServiceProcess", "StartupError", "local_service", "service", "start_service"]
+
+
+class StartupError(RuntimeError):
+    """A child process did not come up; the message carries its output."""
+
+
+@dataclass
+class ServiceProcess:
+    """A running ``event-streamer-server``."""
+
+    url: str
+    pid: int
+    db: Path
+    workdir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+    args: list[str] = field(default_factory=list)
+    owns_workdir: bool = True
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """Graceful stop (SIGTERM), then SIGKILL after ``timeout``. Returns the exit code."""
+        if self.alive:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return int(self.process.returncode)
+
+    def kill(self) -> None:
+        """kill -9: no shutdown hooks run (for crash tests)."""
+        if self.alive:
+            self.process.kill()
+            self.process.wait()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self.owns_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _wait_ready(
+    process: subprocess.Popen[bytes], ready: Path, log: Path, timeout: float
+) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready.exists():
+            info: dict[str, object] = json.loads(ready.read_text())
+            return info
+        if process.poll() is not None:
+            raise StartupError(
+                f"event-streamer-server exited with {process.returncode}:\n"
+                + log.read_text(errors="replace")
+            )
+        time.sleep(0.02)
+    process.kill()
+    raise StartupError(
+        f"event-streamer-server not ready after {timeout}s:\n" + log.read_text(errors="replace")
+    )
+
+
+def start_service(
+    *,
+    db: str | Path | None = None,
+    config: str | Path | None = None,
+    api_key: str | None = None,
+    workdir: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+    timeout: float = 30.0,
+) -> ServiceProcess:
+    """Start the service on 127.0.0.1 and a free port; return once it accepts connections.
+
+    ``db`` defaults to a file in a fresh temporary directory (removed by ``cleanup()``); pass the
+    same ``db`` again to restart a service on its existing state.
+    """
+    owns = workdir is None
+    work = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="es-service-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db_path = Path(db) if db is not None else work / "event-streamer.db"
+    ready = work / f"ready-{time.monotonic_ns()}.json"
+    log = work / "service.log"
+    args = [
+        sys.executable,
+        "-m",
+        "event_streamer_server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--db",
+        str(db_path),
+        "--ready-file",
+        str(ready),
+        *(["--config", str(config)] if config else []),
+        *(["--api-key", api_key] if api_key else []),
+        *extra_args,
+    ]
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            args,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+        )
+    info = _wait_ready(process, ready, log, timeout)
+    return ServiceProcess(
+        url=str(info["url"]),
+        pid=process.pid,
+        db=db_path,
+        workdir=work,
+        process=process,
+        log=log,
+        args=args,
+        owns_workdir=owns,
+    )
+
+
+@contextlib.contextmanager
+def service(**kwargs: object) -> Iterator[ServiceProcess]:
+    """``start_service`` as a context manager: stopped and cleaned up on exit, even on error."""
+    handle = start_service(**kwargs)  # type: ignore[arg-type]
+    try:
+        yield handle
+    finally:
+        handle.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def local_service(**kwargs: object) -> AsyncIterator[ServiceProcess]:
+    """Async form of :func:`service`."""
+    import asyncio
+
+    handle = await asyncio.to_thread(lambda: start_service(**kwargs))  # type: ignore[arg-type]
+    try:
+        yield handle
+    finally:
+        await asyncio.to_thread(handle.cleanup)
