@@ -10,7 +10,7 @@ RUN := $(UV) run --frozen
 export UV_SYSTEM_CERTS := 1
 HAND := event_streamer event_streamer_server
 
-.PHONY: help setup generate check-generated lint format test test-all bench bench-quick
+.PHONY: help setup generate check-generated lint format test test-all bench bench-quick contract check-contract
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -19,8 +19,21 @@ $(CURDIR)/.tools/bin/uv:
 	python3 -m venv $(CURDIR)/.tools
 	$(CURDIR)/.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-setup: $(UV)  ## install everything the tests need (idempotent)
+NPM_STAMP := scripts/node_modules/.package-lock.json
+
+setup: $(UV) $(NPM_STAMP)  ## install everything the tests need (idempotent)
 	$(UV) sync --frozen --extra server
+
+# anvil ships inside @foundry-rs/anvil's optional platform package: never --omit=optional.
+# Its postinstall (a download fallback) is not needed, hence --ignore-scripts.
+$(NPM_STAMP): scripts/package.json scripts/package-lock.json
+	npm ci --prefix scripts --ignore-scripts --no-audit --no-fund
+
+contract: $(NPM_STAMP)  ## recompile scripts/contracts/Emitter.sol into Emitter.json
+	node scripts/build_contract.mjs
+
+check-contract: $(NPM_STAMP)  ## fail if Emitter.json is not what the source compiles to
+	node scripts/build_contract.mjs --check
 
 generate: setup  ## validate the spec and regenerate generated/event_streamer_api
 	$(RUN) python scripts/generate.py
