@@ -30,6 +30,13 @@ class _Server(uvicorn.Server):
             info = {"port": port, "pid": os.getpid(), "url": f"http://{self.config.host}:{port}"}
             _write_atomically(self.ready_file, json.dumps(info))
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Streams never end on their own: close them first so connections can drain.
+        service = getattr(getattr(self.config.app, "state", None), "service", None)
+        if service is not None:
+            service.begin_shutdown()
+        await super().shutdown(sockets)
+
 
 def _write_atomically(path: str, text: str) -> None:
     """Readers never see a half-written file (tests poll for it)."""

@@ -1,24 +1,218 @@
-"""Streaming, acknowledgements and client heartbeats (reference service part 2)."""
+"""Streaming delivery, acknowledgements and client heartbeats."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import AsyncIterator
 from typing import Any
+
+import orjson
+from starlette.responses import StreamingResponse
 
 from ._http import ApiError, Call, Handler
 from ._service import Service
+from ._streams import Connection
+from ._time import now_iso
+from ._tokens import InvalidToken
 
 __all__ = ["handlers"]
 
-_OPS = (
-    "stream_subscription",
-    "acknowledge_batch",
-    "acknowledge_batch_bulk",
-    "send_client_heartbeat",
-)
+_PAGE = 100  # batches read from storage at a time
 
 
 def handlers(service: Service) -> dict[str, Handler]:
-    async def unavailable(call: Call) -> tuple[int, Any]:
-        raise ApiError(501, "Not implemented", "streaming is not available in this build yet")
+    settings = service.settings
+    hub = service.hub
 
-    return dict.fromkeys(_OPS, unavailable)
+    def batch_line(conn: Connection, batch_id: str, seq: int, count: int, events: bytes) -> bytes:
+        head = orjson.dumps(
+            {
+                "type": "event_batch",
+                "batch_id": batch_id,
+                "response_id": batch_id,
+                "subscription_id": conn.subscription_id,
+                "connection_id": conn.id,
+                "resume_token": service.token_for(conn.subscription_id, seq),
+                "batch_size": count,
+                "timestamp": now_iso(),
+            }
+        )
+        return head[:-1] + b',"events":' + events + b"}\n"
+
+    def heartbeat_line(conn: Connection) -> bytes:
+        return (
+            orjson.dumps(
+                {
+                    "type": "heartbeat",
+                    "connection_id": conn.id,
+                    "subscription_id": conn.subscription_id,
+                    "timestamp": now_iso(),
+                }
+            )
+            + b"\n"
+        )
+
+    async def deliver(conn: Connection) -> AsyncIterator[bytes]:
+        """Unacknowledged batches in order, then new ones; heartbeats; error lines."""
+        sid = conn.subscription_id
+        next_heartbeat = time.monotonic()
+        try:
+            while not conn.closed and not hub.closing:
+                now = time.monotonic()
+                if now >= next_heartbeat:
+                    yield heartbeat_line(conn)
+                    next_heartbeat = now + settings.heartbeat_interval
+                while conn.pending:
+                    yield conn.pending.popleft()
+                expired = [
+                    seq
+                    for seq, sent in conn.in_flight.values()
+                    if now - sent > settings.ack_deadline
+                ]
+                if expired:  # redeliver what is still unacknowledged, on this connection too
+                    lowest = min(expired) - 1
+                    for batch in await service.storage.unacked_batches(sid, lowest, len(expired)):
+                        if batch.batch_id in conn.in_flight:
+                            conn.in_flight[batch.batch_id] = (batch.seq, time.monotonic())
+                            yield batch_line(
+                                conn,
+                                batch.batch_id,
+                                batch.seq,
+                                batch.event_count,
+                                batch.events_json,
+                            )
+                    for batch_id, (seq, sent) in list(conn.in_flight.items()):
+                        if now - sent > settings.ack_deadline:
+                            del conn.in_flight[batch_id]  # acknowledged elsewhere meanwhile
+                room = settings.max_inflight_batches - len(conn.in_flight)
+                if room > 0:
+                    batches = await service.storage.unacked_batches(
+                        sid, conn.sent_upto, min(room, _PAGE)
+                    )
+                    for batch in batches:
+                        conn.in_flight[batch.batch_id] = (batch.seq, time.monotonic())
+                        conn.sent_upto = batch.seq
+                        yield batch_line(
+                            conn, batch.batch_id, batch.seq, batch.event_count, batch.events_json
+                        )
+                    if batches:
+                        continue
+                conn.wake.clear()
+                if conn.pending or conn.closed:
+                    continue
+                wait = max(0.0, next_heartbeat - time.monotonic())
+                if conn.in_flight:
+                    oldest = min(sent for _, sent in conn.in_flight.values())
+                    wait = min(wait, max(0.0, oldest + settings.ack_deadline - time.monotonic()))
+                try:
+                    await asyncio.wait_for(conn.wake.wait(), timeout=wait)
+                except TimeoutError:
+                    pass
+        finally:
+            await service.release(conn)
+
+    async def stream_subscription(call: Call) -> Any:
+        sid = call.params["subscription_id"]
+        if await service.storage.get_subscription(sid) is None:
+            raise ApiError.not_found("Subscription", f"No subscription with id {sid}")
+        token = call.params.get("resume_token")
+        resume_from = 0
+        if token is not None:
+            try:
+                resume_from = service.signer.position(token, sid)
+            except InvalidToken as err:
+                raise ApiError(
+                    400, "Invalid resume token", str(err), error_code="INVALID_RESUME_TOKEN"
+                ) from None
+            # The SDK advances its token only after handlers finished: everything up to it is
+            # handled, so it counts as acknowledged.
+            await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
+        conn = service.open_stream(sid)
+        conn.sent_upto = resume_from
+        return StreamingResponse(
+            deliver(conn),
+            media_type="application/x-ndjson",
+            headers={"X-Connection-Id": conn.id, "Cache-Control": "no-cache"},
+        )
+
+    def connection(connection_id: str, subscription_id: int | None = None) -> Connection:
+        conn = hub.get(connection_id, subscription_id)
+        if conn is None:
+            raise ApiError(
+                404,
+                "Connection not found",
+                f"no open stream {connection_id}"
+                + (f" on subscription {subscription_id}" if subscription_id else ""),
+                error_code="CONNECTION_NOT_FOUND",
+            )
+        conn.last_seen = time.monotonic()
+        return conn
+
+    async def acknowledge(conn: Connection, batch_ids: list[str]) -> Any:
+        sid = conn.subscription_id
+        result = await service.storage.ack_batches(
+            sid, batch_ids, lambda q: service.token_for(sid, q)
+        )
+        for batch_id in result.acknowledged:
+            conn.in_flight.pop(batch_id, None)
+        hub.notify(sid)
+        service.ingest.poke(sid)
+        return result
+
+    async def acknowledge_batch(call: Call) -> tuple[int, Any]:
+        sid = call.params["subscription_id"]
+        conn = connection(call.params["connection_id"], sid)
+        batch_id = call.body["batch_id"]
+        result = await acknowledge(conn, [batch_id])
+        if result.unknown:
+            raise ApiError(
+                404,
+                "Batch not found",
+                f"no batch {batch_id} on subscription {sid}",
+                error_code="BATCH_NOT_FOUND",
+            )
+        return 200, {
+            "acknowledged": True,
+            "batch_id": batch_id,
+            "events_acknowledged": result.events[batch_id],
+            "connection_id": conn.id,
+            "timestamp": now_iso(),
+            "resume_token": result.resume_token,
+        }
+
+    async def acknowledge_batch_bulk(call: Call) -> tuple[int, Any]:
+        sid = call.params["subscription_id"]
+        conn = connection(call.params["connection_id"], sid)
+        if call.body["connection_id"] != conn.id:
+            raise ApiError.field(
+                "body.connection_id", f"must equal the path's connection id {conn.id}", "mismatch"
+            )
+        ids = list(dict.fromkeys(call.body["batch_ids"]))
+        result = await acknowledge(conn, ids)
+        return 200, {
+            "total_batches": len(ids),
+            "acknowledged_batches": len(result.acknowledged),
+            "failed_batches": len(result.unknown),
+            "failed_batch_ids": result.unknown,
+            "total_events_acknowledged": sum(result.events.values()),
+            "connection_id": conn.id,
+            "timestamp": now_iso(),
+            "resume_token": result.resume_token,
+        }
+
+    async def send_client_heartbeat(call: Call) -> tuple[int, Any]:
+        conn = connection(call.params["connection_id"])
+        return 200, {
+            "acknowledged": True,
+            "server_timestamp": now_iso(),
+            "connection_id": conn.id,
+            "timestamp": call.body["timestamp"],
+        }
+
+    return {
+        "stream_subscription": stream_subscription,
+        "acknowledge_batch": acknowledge_batch,
+        "acknowledge_batch_bulk": acknowledge_batch_bulk,
+        "send_client_heartbeat": send_client_heartbeat,
+    }

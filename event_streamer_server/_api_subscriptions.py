@@ -158,6 +158,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             changes["topic0"] = changes["topic0"].lower()
         merged = {**row, **changes}
         await check(merged)
+        if row["streaming_status"] == "completed" and merged["end_block"] != row["end_block"]:
+            changes["streaming_status"] = "idle"  # more blocks to deliver
         updated = await service.storage.update_subscription(row["id"], changes)
         assert updated is not None
         return 200, subscription_json(updated, service)
@@ -165,6 +167,7 @@ def handlers(service: Service) -> dict[str, Handler]:
     async def delete_subscription(call: Call) -> tuple[int, Any]:
         subscription_id = call.params["subscription_id"]
         await require(subscription_id)
+        await service.close_subscription(subscription_id)
         await service.storage.delete_subscription(subscription_id)
         return 200, {
             "message": "Subscription deleted",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 
+from ._ingest import IngestManager
 from ._rpc import RpcPool
 from ._settings import Settings
 from ._storage import Storage
+from ._streams import Connection, Hub
+from ._tokens import TokenSigner
 
 __all__ = ["Service"]
 
@@ -20,17 +25,61 @@ class Service:
     storage: Storage
     rpc: RpcPool
     last_refresh: str | None = None
-    # subscription id -> open stream connection ids (filled by the streaming layer)
-    connections: dict[int, set[str]] = field(default_factory=dict)
+    hub: Hub = field(default_factory=Hub)
+    signer: TokenSigner = field(init=False)
+    ingest: IngestManager = field(init=False)
+    _sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.storage.open()
+        self.signer = TokenSigner(await self.storage.secret())
+        self.ingest = IngestManager(
+            self.storage, self.rpc, self.hub, self.settings.batch_size, self.token_for
+        )
         await self.seed_chains()
         await self.load_chains()
+        self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
+
+    def begin_shutdown(self) -> None:
+        """Close every stream so the server can drain (called before connections are awaited)."""
+        self.hub.shutdown()
 
     async def stop(self) -> None:
+        self.hub.shutdown()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        await self.ingest.stop_all()
         await self.rpc.aclose()
         await self.storage.close()
+
+    def token_for(self, subscription_id: int, seq: int) -> str:
+        return self.signer.make(subscription_id, seq)
+
+    def open_stream(self, subscription_id: int) -> Connection:
+        conn = self.hub.open(subscription_id)
+        self.ingest.ensure(subscription_id)
+        return conn
+
+    async def release(self, conn: Connection) -> None:
+        """A stream ended; stop ingesting when it was the subscription's last."""
+        if self.hub.release(conn):
+            await self.ingest.stop(conn.subscription_id)
+            sub = await self.storage.get_subscription(conn.subscription_id)
+            if sub is not None and sub["streaming_status"] == "active":
+                await self.storage.update_subscription(sub["id"], {"streaming_status": "idle"})
+
+    async def close_subscription(self, subscription_id: int) -> None:
+        self.hub.close_subscription(subscription_id)
+        await self.ingest.stop(subscription_id)
+
+    async def _sweep(self) -> None:
+        interval = max(0.05, min(5.0, self.settings.connection_timeout / 4))
+        while True:
+            await asyncio.sleep(interval)
+            for conn in self.hub.close_idle(self.settings.connection_timeout):
+                logger.info("closing stream %s: silent past connection_timeout", conn.id)
 
     async def seed_chains(self) -> None:
         """Create chains declared in the config file that storage does not have yet."""
@@ -64,4 +113,4 @@ class Service:
         return len(chains)
 
     def connection_count(self, subscription_id: int) -> int:
-        return len(self.connections.get(subscription_id, ()))
+        return self.hub.count(subscription_id)

@@ -51,7 +51,9 @@ class Settings:
     max_addresses: int = 1000
     max_event_inputs: int = 32
     heartbeat_interval: float = 30.0
-    connection_timeout: float = 300.0
+    connection_timeout: float = 300.0  # close streams silent (no heartbeat, no ack) this long
+    ack_deadline: float = 120.0  # resend a batch on the same stream when unacked this long
+    max_inflight_batches: int = 1000  # unacknowledged batches one stream may be ahead
     batch_size: int = 100
     breaker: BreakerSettings = field(default_factory=BreakerSettings)
     chains: tuple[ChainSeed, ...] = ()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from eth_abi import encode
+from eth_abi.abi import encode
 
 from event_streamer import ABIFunction, parse_contract_abi
 
@@ -137,7 +137,9 @@ def start_anvil(
         *extra_args,
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = _LISTENING.search(log.read_bytes())
@@ -194,7 +196,8 @@ class DevChain:
     async def rpc(self, method: str, *params: Any) -> Any:
         self._ids += 1
         response = await self._http.post(
-            self.url, json={"jsonrpc": "2.0", "id": self._ids, "method": method, "params": list(params)}
+            self.url,
+            json={"jsonrpc": "2.0", "id": self._ids, "method": method, "params": list(params)},
         )
         response.raise_for_status()
         body = response.json()
