@@ -26,7 +26,10 @@ from ._abi import (
 from ._checksum import to_checksum_address
 from ._client import EventStreamer
 from ._decoder import EventDecoder
+from ._messages import EventBatch, Heartbeat, StreamingError, StreamStats
+from ._ndjson import LineDecoder
 from ._retry import RetryPolicy
+from ._streaming import StreamingClient
 from ._subscriptions import subscription_from_abi
 from .exceptions import (
     ABIParsingError,
@@ -45,7 +48,11 @@ from .exceptions import (
     EventStreamerValidationError,
     FieldError,
     InvalidResumeTokenError,
+    LineTooLongError,
+    MalformedLineError,
+    PoisonBatchError,
     SubscriptionNotFoundError,
+    TruncatedLineError,
 )
 from .models import ABIEvent, ABIInput, SubscriptionCreate, SubscriptionUpdate
 
@@ -61,6 +68,7 @@ __all__ = [
     "ABIParsingError",
     "ABIReceive",
     "ContractABI",
+    "EventBatch",
     "EventDecodeError",
     "EventDecoder",
     "EventStreamer",
@@ -77,11 +85,20 @@ __all__ = [
     "EventStreamerTimeoutError",
     "EventStreamerValidationError",
     "FieldError",
+    "Heartbeat",
     "InvalidResumeTokenError",
+    "LineDecoder",
+    "LineTooLongError",
+    "MalformedLineError",
+    "PoisonBatchError",
     "RetryPolicy",
+    "StreamStats",
+    "StreamingClient",
+    "StreamingError",
     "SubscriptionCreate",
     "SubscriptionNotFoundError",
     "SubscriptionUpdate",
+    "TruncatedLineError",
     "__version__",
     "event_signature",
     "event_topic0",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypeVar
 
@@ -27,6 +28,11 @@ from event_streamer_api.api.circuit_breakers import (
     reset_circuit_breaker,
 )
 from event_streamer_api.api.health import get_health
+from event_streamer_api.api.streaming import (
+    acknowledge_batch,
+    acknowledge_batch_bulk,
+    send_client_heartbeat,
+)
 from event_streamer_api.api.subscriptions import (
     create_subscription,
     delete_subscription,
@@ -36,11 +42,17 @@ from event_streamer_api.api.subscriptions import (
     list_subscriptions,
     update_subscription,
 )
+from event_streamer_api.models import (
+    BatchAckRequest,
+    BulkBatchAckRequest,
+    ClientHeartbeatRequest,
+)
 from event_streamer_api.types import UNSET, Unset
 
 from . import _abi
 from ._errors import raise_for_status, transport_error
 from ._retry import RetryPolicy, RetryTransport
+from ._streaming import StreamingClient
 from ._subscriptions import validate_subscription_create, validate_subscription_update
 from .exceptions import (
     EventStreamerClosedError,
@@ -50,6 +62,8 @@ from .exceptions import (
     FieldError,
 )
 from .models import (
+    BatchAckResponse,
+    BulkBatchAckResponse,
     ChainConfig,
     ChainConfigRequest,
     ChainConfigResponse,
@@ -62,6 +76,7 @@ from .models import (
     CircuitBreakerMetrics,
     CircuitBreakerResetResponse,
     CircuitBreakerStatusResponse,
+    ClientHeartbeatResponse,
     DeleteResponse,
     HealthResponse,
     LastProcessedBlockResponse,
@@ -416,6 +431,68 @@ class EventStreamer:
     async def refresh_chains(self) -> ChainRefreshResponse:
         """Reload chain configuration from the service's storage."""
         return await self._call(refresh_chains, ChainRefreshResponse)
+
+    # -- streaming ------------------------------------------------------------------------------
+    def create_streaming_client(
+        self,
+        subscription_id: int,
+        *,
+        resume_token: str | None = None,
+        client_metadata: dict[str, Any] | None = None,
+        auto_acknowledge: bool = True,
+        batch_ack_interval: float = 3.0,
+        **options: Any,
+    ) -> StreamingClient:
+        """A :class:`StreamingClient` for one subscription (see its docstring for options)."""
+        self._ensure_open()
+        return StreamingClient(
+            self,
+            _positive_int("subscription_id", subscription_id),
+            resume_token=resume_token,
+            client_metadata=client_metadata,
+            auto_acknowledge=auto_acknowledge,
+            batch_ack_interval=batch_ack_interval,
+            **options,
+        )
+
+    async def _acknowledge_batch(
+        self, subscription_id: int, connection_id: str, batch_id: str
+    ) -> BatchAckResponse:
+        return await self._call(
+            acknowledge_batch,
+            BatchAckResponse,
+            resource="connection",
+            subscription_id=subscription_id,
+            connection_id=connection_id,
+            body=BatchAckRequest(batch_id=_non_empty("batch_id", batch_id)),
+        )
+
+    async def _acknowledge_batch_bulk(
+        self, subscription_id: int, connection_id: str, batch_ids: list[str]
+    ) -> BulkBatchAckResponse:
+        if not batch_ids or not all(isinstance(b, str) and b for b in batch_ids):
+            raise _invalid("batch_ids", "must be a non-empty list of batch ids")
+        return await self._call(
+            acknowledge_batch_bulk,
+            BulkBatchAckResponse,
+            resource="connection",
+            subscription_id=subscription_id,
+            connection_id=connection_id,
+            body=BulkBatchAckRequest(batch_ids=batch_ids, connection_id=connection_id),
+        )
+
+    async def _send_client_heartbeat(
+        self, connection_id: str, sequence_number: int
+    ) -> ClientHeartbeatResponse:
+        return await self._call(
+            send_client_heartbeat,
+            ClientHeartbeatResponse,
+            resource="connection",
+            connection_id=connection_id,
+            body=ClientHeartbeatRequest(
+                timestamp=datetime.now(UTC), sequence_number=sequence_number
+            ),
+        )
 
     # -- ABI helpers (pure; also importable from event_streamer) --------------------------------
     extract_abi_event = staticmethod(_abi.extract_abi_event)

@@ -16,6 +16,10 @@ Every error the SDK raises derives from ``EventStreamerSDKError``::
     ├── EventStreamerNotFoundError             404 on any other resource
     ├── EventStreamerRateLimitError            429; retry_after in seconds (or None)
     ├── EventStreamerProtocolError             malformed, oversized or unexpected stream data
+    │   ├── MalformedLineError                 a stream line that is not a known JSON message
+    │   ├── LineTooLongError                   a stream line past max_line_bytes
+    │   └── TruncatedLineError                 the stream ended inside a line
+    ├── PoisonBatchError                       a batch whose handlers failed max_attempts times
     ├── EventDecodeError                       a log that does not match its ABI event
     └── EventStreamerClosedError               a closed client was used again
 
@@ -45,7 +49,11 @@ __all__ = [
     "EventStreamerValidationError",
     "FieldError",
     "InvalidResumeTokenError",
+    "LineTooLongError",
+    "MalformedLineError",
+    "PoisonBatchError",
     "SubscriptionNotFoundError",
+    "TruncatedLineError",
 ]
 
 
@@ -177,6 +185,27 @@ class EventStreamerRateLimitError(EventStreamerSDKError):
 
 class EventStreamerProtocolError(EventStreamerSDKError):
     """The stream carried data that breaks the protocol (malformed or oversized line)."""
+
+
+class MalformedLineError(EventStreamerProtocolError):
+    """A stream line is not a JSON object of a known shape."""
+
+
+class LineTooLongError(EventStreamerProtocolError):
+    """A stream line is longer than the configured maximum."""
+
+
+class TruncatedLineError(EventStreamerProtocolError):
+    """The stream ended in the middle of a line."""
+
+
+class PoisonBatchError(EventStreamerSDKError):
+    """A batch whose handlers failed on every delivery attempt; it was not skipped."""
+
+    def __init__(self, message: str, *, batch_id: str, attempts: int) -> None:
+        super().__init__(message)
+        self.batch_id = batch_id
+        self.attempts = attempts
 
 
 class EventDecodeError(EventStreamerSDKError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -82,7 +83,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                                 batch.event_count,
                                 batch.events_json,
                             )
-                    for batch_id, (seq, sent) in list(conn.in_flight.items()):
+                    for batch_id, (_seq, sent) in list(conn.in_flight.items()):
                         if now - sent > settings.ack_deadline:
                             del conn.in_flight[batch_id]  # acknowledged elsewhere meanwhile
                 room = settings.max_inflight_batches - len(conn.in_flight)
@@ -105,10 +106,8 @@ def handlers(service: Service) -> dict[str, Handler]:
                 if conn.in_flight:
                     oldest = min(sent for _, sent in conn.in_flight.values())
                     wait = min(wait, max(0.0, oldest + settings.ack_deadline - time.monotonic()))
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(conn.wake.wait(), timeout=wait)
-                except TimeoutError:
-                    pass
         finally:
             await service.release(conn)
 

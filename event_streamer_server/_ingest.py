@@ -11,6 +11,7 @@ stream, never dropped silently.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import uuid
@@ -96,10 +97,8 @@ class SubscriptionWorker:
             if progressed:
                 continue
             self.wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=poll)
-            except TimeoutError:
-                pass
 
     @staticmethod
     def _backoff(failures: int) -> float:

@@ -366,8 +366,8 @@ class SQLiteStorage:
                 ],
             )
             db.executemany(
-                "INSERT OR REPLACE INTO processed_blocks (subscription_id, block_number, block_hash) "
-                "VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO processed_blocks "
+                "(subscription_id, block_number, block_hash) VALUES (?, ?, ?)",
                 [(subscription_id, n, h) for n, h in block_hashes],
             )
             db.execute(
@@ -463,7 +463,8 @@ class SQLiteStorage:
     ) -> str | None:
         """Update the subscription's delivered count and resume token; return the token."""
         top = db.execute(
-            "SELECT MAX(seq) AS seq FROM batches WHERE subscription_id = ? AND acked_at IS NOT NULL",
+            "SELECT MAX(seq) AS seq FROM batches "
+            "WHERE subscription_id = ? AND acked_at IS NOT NULL",
             (subscription_id,),
         ).fetchone()["seq"]
         token = token_for(int(top)) if top is not None else None
