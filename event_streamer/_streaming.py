@@ -69,10 +69,13 @@ _MAX_ACK_RETRIES = 3
 class _Reconnect(Exception):
     """Internal: drop this connection and open a new one (reason in the message)."""
 
-    def __init__(self, code: str, message: str, *, backoff: bool = True) -> None:
+    def __init__(
+        self, code: str, message: str, *, backoff: bool = True, reported: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.backoff = backoff
+        self.reported = reported  # on_error was already told
 
 
 def _default_transport() -> httpx.AsyncBaseTransport:
@@ -377,7 +380,8 @@ class StreamingClient:
                     if self._stopping:
                         break
                     failures = failures + 1 if why.backoff else failures
-                    await self._report(StreamingError(why.code, str(why), recoverable=True))
+                    if not why.reported:
+                        await self._report(StreamingError(why.code, str(why), recoverable=True))
                 except (
                     EventStreamerAuthError,
                     EventStreamerNotFoundError,
@@ -527,7 +531,7 @@ class StreamingClient:
                     attempts=attempts,
                 ) from err
             raise _Reconnect(
-                "HANDLER_ERROR", "redelivering the failed batch", backoff=True
+                "HANDLER_ERROR", "redelivering the failed batch", reported=True
             ) from err
         finally:
             _CURRENT_BATCH.reset(reset)

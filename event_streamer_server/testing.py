@@ -20,8 +20,22 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-__all__ = ["ServiceProcess", "StartupError", "local_service", "service", "start_service"]
+import httpx
+
+from .devchain import Anvil, start_anvil
+
+__all__ = [
+    "LocalStack",
+    "ServiceProcess",
+    "StartupError",
+    "local_service",
+    "local_stack",
+    "service",
+    "start_local_stack",
+    "start_service",
+]
 
 
 class StartupError(RuntimeError):
@@ -169,3 +183,96 @@ async def local_service(**kwargs: object) -> AsyncIterator[ServiceProcess]:
         yield handle
     finally:
         await asyncio.to_thread(handle.cleanup)
+
+
+@dataclass
+class LocalStack:
+    """anvil + the service, with the chain registered. ``rpc_url`` is the chain's JSON-RPC URL."""
+
+    service_url: str
+    rpc_url: str
+    chain_id: int
+    anvil: Anvil | None = None
+    service: ServiceProcess | None = None
+
+    def stop(self) -> None:
+        """Stop what this stack started (by PID) and remove its temporary files."""
+        if self.service is not None:
+            self.service.cleanup()
+        if self.anvil is not None:
+            self.anvil.cleanup()
+
+
+def register_chain(
+    service_url: str,
+    rpc_url: str,
+    chain_id: int,
+    *,
+    api_key: str | None = None,
+    average_block_time: float = 0.1,
+    confirmation_blocks: int = 0,
+) -> None:
+    """Add the chain to the service unless it is there already."""
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    with httpx.Client(base_url=service_url, headers=headers, timeout=30) as http:
+        if http.get(f"/api/chains/{chain_id}").status_code == 200:
+            return
+        response = http.post(
+            "/api/chains",
+            json={
+                "chain_id": chain_id,
+                "name": f"anvil-{chain_id}",
+                "rpc_urls": [rpc_url],
+                "average_block_time": average_block_time,
+                "max_blocks_per_request": 2000,
+                "confirmation_blocks": confirmation_blocks,
+            },
+        )
+        if response.status_code not in (201, 409):
+            raise StartupError(f"could not register chain {chain_id}: {response.text}")
+
+
+def start_local_stack(
+    *,
+    chain_id: int = 31337,
+    block_time: float | None = None,
+    heartbeat_interval: float = 1.0,
+    confirmation_blocks: int = 0,
+    average_block_time: float = 0.1,
+    service_env: Mapping[str, str] | None = None,
+    api_key: str | None = None,
+) -> LocalStack:
+    """Start anvil and the service on free ports and register the chain; ``stop()`` ends both."""
+    anvil = start_anvil(block_time=block_time, chain_id=chain_id)
+    try:
+        env = {"EVENT_STREAMER_HEARTBEAT_INTERVAL": str(heartbeat_interval), **(service_env or {})}
+        handle = start_service(env=env, api_key=api_key)
+    except BaseException:
+        anvil.cleanup()
+        raise
+    stack = LocalStack(handle.url, anvil.url, chain_id, anvil, handle)
+    try:
+        register_chain(
+            handle.url,
+            anvil.url,
+            chain_id,
+            api_key=api_key,
+            average_block_time=average_block_time,
+            confirmation_blocks=confirmation_blocks,
+        )
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+@contextlib.asynccontextmanager
+async def local_stack(**kwargs: Any) -> AsyncIterator[LocalStack]:
+    """``start_local_stack`` as an async context manager (stopped even when the body fails)."""
+    import asyncio
+
+    stack = await asyncio.to_thread(lambda: start_local_stack(**kwargs))
+    try:
+        yield stack
+    finally:
+        await asyncio.to_thread(stack.stop)

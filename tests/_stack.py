@@ -1,0 +1,60 @@
+"""Helpers for tests that run against anvil + the service."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from event_streamer import EventStreamer, subscription_from_abi
+from event_streamer.models import SubscriptionResponse
+from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.testing import LocalStack
+
+
+async def deploy(stack: LocalStack) -> tuple[DevChain, Emitter]:
+    chain = DevChain(stack.rpc_url)
+    return chain, await chain.deploy_emitter()
+
+
+async def subscribe(
+    client: EventStreamer,
+    stack: LocalStack,
+    chain: DevChain,
+    emitter: Emitter,
+    event: str = "Transfer",
+    **kw: Any,
+) -> SubscriptionResponse:
+    start = kw.pop("start_block", await chain.block_number())
+    return await client.create_subscription(
+        subscription_from_abi(
+            Emitter.abi(),
+            event,
+            chain_id=stack.chain_id,
+            addresses=[emitter.address],
+            start_block=start,
+            **kw,
+        )
+    )
+
+
+async def until(
+    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0, what: str = ""
+) -> None:
+    """Wait for ``condition`` with a deadline (checks on every loop turn, no fixed sleeps)."""
+
+    async def poll() -> None:
+        while True:
+            result = condition()
+            if not isinstance(result, bool):
+                result = await result
+            if result:
+                return
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.wait_for(poll(), timeout)
+    except TimeoutError:
+        raise AssertionError(
+            f"timed out after {timeout}s waiting for {what or condition}"
+        ) from None
