@@ -39,7 +39,7 @@ async def subscribe(
 
 
 async def until(
-    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0, what: str = ""
+    condition: Callable[[], bool | Awaitable[bool]], within: float = 20.0, what: str = ""
 ) -> None:
     """Wait for ``condition`` with a deadline (checks on every loop turn, no fixed sleeps)."""
 
@@ -53,8 +53,6 @@ async def until(
             await asyncio.sleep(0.01)
 
     try:
-        await asyncio.wait_for(poll(), timeout)
+        await asyncio.wait_for(poll(), within)
     except TimeoutError:
-        raise AssertionError(
-            f"timed out after {timeout}s waiting for {what or condition}"
-        ) from None
+        raise AssertionError(f"timed out after {within}s waiting for {what or condition}") from None

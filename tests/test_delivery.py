@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -33,7 +34,8 @@ async def test_every_event_is_delivered_once_with_acks(event_streamer_stack: Loc
         sc.on_event("Transfer")(lambda events: seen.extend(values(events)))
         await sc.start_streaming()
         status = await sc.check_processing_status()
-        assert status.is_processing and status.connection_count == 1
+        assert status.is_processing
+        assert status.connection_count == 1
         for i in range(5):
             await emitter.emit_many(i * 100, 100)
         await until(lambda: len(seen) >= 500, what="500 events")
@@ -43,7 +45,8 @@ async def test_every_event_is_delivered_once_with_acks(event_streamer_stack: Loc
         await until(lambda: _delivered(client, sub.id, 500), what="service counts 500 delivered")
         assert sc.stats.acks_failed == 0
         token = sc.get_current_resume_token()
-        assert token is not None and token.startswith("rt_")
+        assert token is not None
+        assert token.startswith("rt_")
         await sc.disconnect()
     await chain.aclose()
 
@@ -69,7 +72,8 @@ async def test_events_carry_decoded_fields_and_metadata(event_streamer_stack: Lo
     assert event["transaction_hash"] == receipt["transactionHash"]
     assert event["block_number"] == int(receipt["blockNumber"], 16)
     assert event["timestamp"].endswith("Z")
-    assert isinstance(batch, EventBatch) and batch.batch_size == 1
+    assert isinstance(batch, EventBatch)
+    assert batch.batch_size == 1
 
 
 async def _accounts(stack: LocalStack) -> list[str]:
@@ -124,10 +128,11 @@ async def test_manual_and_bulk_acknowledgement(event_streamer_stack: LocalStack)
             if len(batch_ids) == 3:
                 first = await sc.acknowledge_batch(batch_ids[0])
                 again = await sc.acknowledge_batch(batch_ids[0])  # idempotent
-                bulk = await sc.acknowledge_batch_bulk(batch_ids[1:] + ["batch_unknown"])
+                bulk = await sc.acknowledge_batch_bulk([*batch_ids[1:], "batch_unknown"])
                 break
         await sc.disconnect()
-        assert first.acknowledged and again.acknowledged
+        assert first.acknowledged
+        assert again.acknowledged
         assert first.events_acknowledged == again.events_acknowledged == 100
         assert bulk.acknowledged_batches == 2
         assert bulk.failed_batch_ids == ["batch_unknown"]
@@ -274,7 +279,7 @@ async def test_server_heartbeats_arrive_on_time(event_streamer_stack: LocalStack
         await until(lambda: sc.stats.client_heartbeats >= 2, what="2 client heartbeats")
         await sc.disconnect()
     await chain.aclose()
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert max(gaps) < 0.5 * 2  # service heartbeat_interval is 0.5 s in the test stack
 
 
