@@ -19,16 +19,23 @@ DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
 class LineDecoder:
     """Reassembles lines from arbitrary byte chunks."""
 
-    __slots__ = ("_buffer", "max_line_bytes")
+    __slots__ = ("_buffer", "_error", "max_line_bytes")
 
     def __init__(self, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> None:
         if max_line_bytes < 1:
             raise ValueError("max_line_bytes must be >= 1")
         self.max_line_bytes = max_line_bytes
         self._buffer = b""
+        self._error: LineTooLongError | None = None
 
     def feed(self, chunk: bytes) -> list[bytes]:
-        """Complete, non-blank lines in ``chunk`` (with what was buffered before it)."""
+        """Complete, non-blank lines in ``chunk`` (with what was buffered before it).
+
+        Lines before an oversized one are returned; the error is raised by ``raise_pending()``
+        or the next call, so nothing after the bad line is ever returned.
+        """
+        if self._error is not None:
+            raise self._error
         if b"\n" not in chunk:
             self._buffer += chunk
             if len(self._buffer) > self.max_line_bytes:
@@ -40,21 +47,31 @@ class LineDecoder:
             return []
         parts = (self._buffer + chunk).split(b"\n")
         self._buffer = parts.pop()
-        if len(self._buffer) > self.max_line_bytes:
-            size = len(self._buffer)
-            self._buffer = b""
-            raise LineTooLongError(f"stream line exceeds {self.max_line_bytes} bytes ({size})")
-        lines = []
         limit = self.max_line_bytes
+        lines = []
         for line in parts:
             if line.endswith(b"\r"):
                 line = line[:-1]
             if not line or line.isspace():
                 continue
             if len(line) > limit:
-                raise LineTooLongError(f"stream line exceeds {limit} bytes ({len(line)})")
+                self._error = LineTooLongError(f"stream line exceeds {limit} bytes ({len(line)})")
+                break
             lines.append(line)
+        if self._error is None and len(self._buffer) > limit:
+            self._error = LineTooLongError(
+                f"stream line exceeds {limit} bytes ({len(self._buffer)} so far, no newline)"
+            )
+        if self._error is not None:
+            self._buffer = b""
+            if not lines:
+                raise self._error
         return lines
+
+    def raise_pending(self) -> None:
+        """Raise the error held back by the last ``feed`` (after its good lines were used)."""
+        if self._error is not None:
+            raise self._error
 
     @property
     def pending(self) -> int:
@@ -63,6 +80,8 @@ class LineDecoder:
 
     def close(self) -> None:
         """End of stream: a partial last line is an error, never parsed."""
+        if self._error is not None:
+            raise self._error
         leftover, self._buffer = self._buffer, b""
         if leftover.strip():
             raise TruncatedLineError(f"stream ended inside a line ({len(leftover)} bytes)")

@@ -17,7 +17,7 @@ import contextvars
 import inspect
 import logging
 import random
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -176,12 +176,15 @@ class StreamingClient:
         self._error_handlers: list[Callable[..., Any]] = []
         self._ack_queue: dict[str, int] = {}  # batch id -> failed attempts
         self._ack_wake = asyncio.Event()
+        self._ack_lock = asyncio.Lock()  # one flush at a time: no id is sent twice
         self._attempts: dict[str, int] = {}
         self._connection_id: str | None = None
         self._connected = asyncio.Event()
         self._stopping = False
         self._restart = asyncio.Event()
         self._fatal: BaseException | None = None
+        self._deadline: asyncio.Timeout | None = None  # the reader's, while it waits on I/O
+        self._interrupt: tuple[str, str] | None = None  # (code, why) to reconnect now
         self._dispatching = False  # a batch is between "received" and "handled"
         self._idle = asyncio.Event()
         self._idle.set()
@@ -312,6 +315,14 @@ class StreamingClient:
             )
         self._start_token = self._token = resume_token
         self._restart.set()
+        self._wake_reader("RESUMED", "reconnecting from a new resume token")
+
+    def _wake_reader(self, code: str, why: str) -> None:
+        """Make a reader that is waiting for bytes give up now and reconnect."""
+        self._interrupt = (code, why)
+        deadline = self._deadline
+        if deadline is not None and deadline.when() is not None:
+            deadline.reschedule(asyncio.get_running_loop().time())
 
     async def __aenter__(self) -> Self:
         return self
@@ -369,11 +380,14 @@ class StreamingClient:
         try:
             while not self._stopping:
                 try:
-                    async for batch in self._one_connection():
-                        failures = 0
-                        yield batch
-                        self._handled(batch)
-                        self._set_idle()
+                    # aclosing: a break or stop closes the inner generators at once, so
+                    # their finally blocks (ack flush, response close) run before we return.
+                    async with contextlib.aclosing(self._one_connection()) as batches:
+                        async for batch in batches:
+                            failures = 0
+                            yield batch
+                            self._handled(batch)
+                            self._set_idle()
                     raise _Reconnect("CONNECTION_LOST", "the service closed the stream")
                 except _Reconnect as why:
                     self._set_idle()
@@ -426,7 +440,7 @@ class StreamingClient:
         self._dispatching = False
         self._idle.set()
 
-    async def _one_connection(self) -> AsyncIterator[EventBatch]:
+    async def _one_connection(self) -> AsyncGenerator[EventBatch, None]:
         """Open one stream and yield its batches after their handlers ran."""
         token = self._token if self.auto_acknowledge else self._start_token
         params = {"resume_token": token} if token else {}
@@ -449,11 +463,13 @@ class StreamingClient:
                 self._connection_id = response.headers.get("x-connection-id")
                 self._start_token = self._token  # a token used once counts as acknowledged
                 self._connected.set()
-                self._ack_wake.set()  # acks held for a dead connection can go out now
+                if self._ack_queue:
+                    self._ack_wake.set()  # acks held for a dead connection can go out now
                 heartbeats = asyncio.create_task(self._heartbeats(self._connection_id))
                 try:
-                    async for batch in self._read(response):
-                        yield batch
+                    async with contextlib.aclosing(self._read(response)) as batches:
+                        async for batch in batches:
+                            yield batch
                 finally:
                     heartbeats.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -464,43 +480,51 @@ class StreamingClient:
         except httpx.TransportError as err:
             raise transport_error(err, "GET", f"{self._client.service_url}{url}") from err
 
-    async def _read(self, response: httpx.Response) -> AsyncIterator[EventBatch]:
+    async def _read(self, response: httpx.Response) -> AsyncGenerator[EventBatch, None]:
         decoder = LineDecoder(self.max_line_bytes)
         loop = asyncio.get_running_loop()
         restart = self._restart
         # Liveness: nothing at all (batch or heartbeat) within liveness_timeout -> dead.
         # The deadline is suspended while handlers or the consumer run, so slow handlers
         # never look like a dead connection.
-        async with asyncio.timeout(None) as deadline:
-            try:
-                deadline.reschedule(loop.time() + self.liveness_timeout)
-                async for chunk in response.aiter_bytes():
+        self._interrupt = None
+        try:
+            async with asyncio.timeout(None) as deadline:
+                self._deadline = deadline
+                try:
                     deadline.reschedule(loop.time() + self.liveness_timeout)
-                    if restart.is_set():
-                        raise _Reconnect(
-                            "RESUMED", "reconnecting from a new resume token", backoff=False
-                        )
-                    for line in decoder.feed(chunk):
-                        message = parse_line(line)
-                        if type(message) is EventBatch:
-                            deadline.reschedule(None)
-                            self._dispatching = True
-                            self._idle.clear()
-                            await self._dispatch(message)
-                            yield message
-                            if restart.is_set() or self._stopping:
-                                return
-                            deadline.reschedule(loop.time() + self.liveness_timeout)
-                        else:
-                            deadline.reschedule(None)
-                            await self._other(message)
-                            deadline.reschedule(loop.time() + self.liveness_timeout)
-                decoder.close()
-            except TimeoutError:
-                raise _Reconnect(
-                    "CONNECTION_LOST",
-                    f"no data for {self.liveness_timeout:g}s (heartbeats missing): reconnecting",
-                ) from None
+                    async for chunk in response.aiter_bytes():
+                        deadline.reschedule(loop.time() + self.liveness_timeout)
+                        if restart.is_set():
+                            code, why = self._interrupt or ("RESUMED", "reconnecting as asked")
+                            raise _Reconnect(code, why, backoff=False)
+                        for line in decoder.feed(chunk):
+                            message = parse_line(line)
+                            if type(message) is EventBatch:
+                                deadline.reschedule(None)
+                                self._dispatching = True
+                                self._idle.clear()
+                                await self._dispatch(message)
+                                yield message
+                                if restart.is_set() or self._stopping:
+                                    return
+                                deadline.reschedule(loop.time() + self.liveness_timeout)
+                            else:
+                                deadline.reschedule(None)
+                                await self._other(message)
+                                deadline.reschedule(loop.time() + self.liveness_timeout)
+                        decoder.raise_pending()
+                    decoder.close()
+                finally:
+                    self._deadline = None
+        except TimeoutError:  # raised by the deadline's __aexit__
+            if self._interrupt is not None:
+                code, why = self._interrupt
+                raise _Reconnect(code, why, backoff=False) from None
+            raise _Reconnect(
+                "CONNECTION_LOST",
+                f"no data for {self.liveness_timeout:g}s (heartbeats missing): reconnecting",
+            ) from None
 
     async def _dispatch(self, batch: EventBatch) -> None:
         """Run the handlers for ``batch``; on failure, arrange its redelivery."""
@@ -593,7 +617,8 @@ class StreamingClient:
     async def _pause(self, seconds: float) -> None:
         """Back off, waking early on stop or resume."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._restart.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await self._restart.wait()
 
     # -- background helpers ---------------------------------------------------------------------
     async def _heartbeats(self, connection_id: str | None) -> None:
@@ -609,6 +634,9 @@ class StreamingClient:
             except EventStreamerNotFoundError:
                 logger.info("service dropped connection %s: reconnecting", connection_id)
                 self._restart.set()
+                self._wake_reader(
+                    "CONNECTION_LOST", f"the service no longer knows connection {connection_id}"
+                )
                 return
             except EventStreamerSDKError as err:
                 logger.debug("client heartbeat failed: %s", err)
@@ -620,12 +648,17 @@ class StreamingClient:
     async def _ack_loop(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ack_wake.wait(), timeout=self.batch_ack_interval)
+                async with asyncio.timeout(self.batch_ack_interval):
+                    await self._ack_wake.wait()
             self._ack_wake.clear()
             await self._flush_acks()
 
     async def _flush_acks(self) -> None:
         """Send queued acks in bulk; keep them on failure (retry), drop after repeated rejects."""
+        async with self._ack_lock:
+            await self._flush_acks_locked()
+
+    async def _flush_acks_locked(self) -> None:
         while self._ack_queue and self._connection_id is not None:
             ids = list(self._ack_queue)[:1000]
             try:

@@ -107,7 +107,8 @@ def handlers(service: Service) -> dict[str, Handler]:
                     oldest = min(sent for _, sent in conn.in_flight.values())
                     wait = min(wait, max(0.0, oldest + settings.ack_deadline - time.monotonic()))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(conn.wake.wait(), timeout=wait)
+                    async with asyncio.timeout(wait):
+                        await conn.wake.wait()
         finally:
             await service.release(conn)
 

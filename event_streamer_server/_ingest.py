@@ -98,7 +98,8 @@ class SubscriptionWorker:
                 continue
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=poll)
+                async with asyncio.timeout(poll):
+                    await self.wake.wait()
 
     @staticmethod
     def _backoff(failures: int) -> float:
