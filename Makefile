@@ -8,6 +8,10 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen
 # Trust the platform's certificate store (registries may sit behind a TLS-inspecting proxy).
 export UV_SYSTEM_CERTS := 1
+SYSTEM_CA := $(firstword $(wildcard /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt))
+ifneq ($(SYSTEM_CA),)
+export NODE_EXTRA_CA_CERTS ?= $(SYSTEM_CA)
+endif
 HAND := event_streamer event_streamer_server
 
 .PHONY: help setup generate check-generated lint format test test-all bench bench-quick contract check-contract

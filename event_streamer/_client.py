@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypeVar
 
+import attrs
 import httpx
 from event_streamer_api import Client
 from event_streamer_api.api.chains import (
@@ -270,8 +271,8 @@ class EventStreamer:
         """Create a subscription; ``subscriber_id`` defaults to this client's."""
         if not isinstance(subscription, SubscriptionCreate):
             raise _invalid("subscription", "must be a SubscriptionCreate")
-        if isinstance(subscription.subscriber_id, Unset):
-            subscription.subscriber_id = self.subscriber_id
+        if isinstance(subscription.subscriber_id, Unset):  # a copy: the caller's object is theirs
+            subscription = attrs.evolve(subscription, subscriber_id=self.subscriber_id)
         validate_subscription_create(subscription)
         return await self._call(
             create_subscription, SubscriptionResponse, resource="subscription", body=subscription
@@ -316,7 +317,7 @@ class EventStreamer:
         if not isinstance(update, SubscriptionUpdate):
             raise _invalid("update", "must be a SubscriptionUpdate")
         if not isinstance(update.event_signature, Unset) and isinstance(update.topic0, Unset):
-            update.topic0 = _abi.event_topic0(update.event_signature)
+            update = attrs.evolve(update, topic0=_abi.event_topic0(update.event_signature))
         validate_subscription_update(update)
         return await self._call(
             update_subscription,

@@ -185,6 +185,7 @@ class StreamingClient:
         self._fatal: BaseException | None = None
         self._deadline: asyncio.Timeout | None = None  # the reader's, while it waits on I/O
         self._interrupt: tuple[str, str] | None = None  # (code, why) to reconnect now
+        self._in_hand: EventBatch | None = None  # yielded to async-for, body not finished
         self._dispatching = False  # a batch is between "received" and "handled"
         self._idle = asyncio.Event()
         self._idle.set()
@@ -333,6 +334,11 @@ class StreamingClient:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # Leaving the block normally (a `break` included) finishes the batch in hand; leaving
+        # with an exception does not, so that batch is redelivered.
+        if exc_type is None and self._in_hand is not None:
+            batch, self._in_hand = self._in_hand, None
+            self._handled(batch)
         await self.disconnect()
 
     def __aiter__(self) -> AsyncGenerator[EventBatch, None]:
@@ -385,7 +391,9 @@ class StreamingClient:
                     async with contextlib.aclosing(self._one_connection()) as batches:
                         async for batch in batches:
                             failures = 0
+                            self._in_hand = batch
                             yield batch
+                            self._in_hand = None
                             self._handled(batch)
                             self._set_idle()
                     raise _Reconnect("CONNECTION_LOST", "the service closed the stream")

@@ -112,10 +112,11 @@ def start_anvil(
     *,
     block_time: float | None = None,
     chain_id: int = 31337,
+    port: int = 0,
     extra_args: Sequence[str] = (),
     timeout: float = 30.0,
 ) -> Anvil:
-    """Start anvil on 127.0.0.1 and a free port (automining unless ``block_time`` is set)."""
+    """Start anvil on 127.0.0.1 and ``port`` (0: a free one); automines unless ``block_time``."""
     binary = find_anvil()
     work = Path(tempfile.mkdtemp(prefix="es-anvil-"))
     log = work / "anvil.log"
@@ -124,7 +125,7 @@ def start_anvil(
         "--host",
         "127.0.0.1",
         "--port",
-        "0",
+        str(port),
         "--chain-id",
         str(chain_id),
         "--hardfork",

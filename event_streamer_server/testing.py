@@ -113,6 +113,7 @@ def start_service(
     workdir: str | Path | None = None,
     env: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
+    port: int = 0,
     timeout: float = 30.0,
 ) -> ServiceProcess:
     """Start the service on 127.0.0.1 and a free port; return once it accepts connections.
@@ -133,7 +134,7 @@ def start_service(
         "--host",
         "127.0.0.1",
         "--port",
-        "0",
+        str(port),
         "--db",
         str(db_path),
         "--ready-file",
@@ -241,12 +242,16 @@ def start_local_stack(
     average_block_time: float = 0.1,
     service_env: Mapping[str, str] | None = None,
     api_key: str | None = None,
+    service_port: int = 0,
+    rpc_port: int = 0,
+    db: str | Path | None = None,
 ) -> LocalStack:
-    """Start anvil and the service on free ports and register the chain; ``stop()`` ends both."""
-    anvil = start_anvil(block_time=block_time, chain_id=chain_id)
+    """Start anvil and the service (free ports unless given) and register the chain;
+    ``stop()`` ends both."""
+    anvil = start_anvil(block_time=block_time, chain_id=chain_id, port=rpc_port)
     try:
         env = {"EVENT_STREAMER_HEARTBEAT_INTERVAL": str(heartbeat_interval), **(service_env or {})}
-        handle = start_service(env=env, api_key=api_key)
+        handle = start_service(env=env, api_key=api_key, port=service_port, db=db)
     except BaseException:
         anvil.cleanup()
         raise

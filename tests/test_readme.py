@@ -1,22 +1,31 @@
 """Every ```python block of the README runs, as written, in a fresh interpreter.
 
-Blocks are self-contained scripts; a block that talks to the service uses
-``http://localhost:8000``, which the harness points at the local test stack.
+Blocks are self-contained scripts. Blocks that talk to the service or the chain use
+``http://localhost:8000`` and ``http://localhost:8545`` (what ``devstack`` listens on); the
+harness points those at the test stack: addresses and ports are the only adaptation. Blocks
+starting with ``# conftest.py`` or ``# test_*.py`` are written to a directory and run with
+pytest against the same stack.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from event_streamer_server.testing import LocalStack
 
 from ._spec import ROOT
 
 README = ROOT / "README.md"
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 SERVICE_URL = "http://localhost:8000"
+RPC_URL = "http://localhost:8545"
+_FILE_BLOCK = re.compile(r"^# ((?:conftest|test_\w+)\.py)\n")
 
 
 def python_blocks() -> list[tuple[int, str]]:
@@ -25,16 +34,76 @@ def python_blocks() -> list[tuple[int, str]]:
 
 
 BLOCKS = python_blocks()
-OFFLINE = [(line, code) for line, code in BLOCKS if SERVICE_URL not in code]
+FILES = [(n, c) for n, c in BLOCKS if _FILE_BLOCK.match(c)]
+SCRIPTS = [(n, c) for n, c in BLOCKS if not _FILE_BLOCK.match(c)]
+OFFLINE = [(n, c) for n, c in SCRIPTS if SERVICE_URL not in c and RPC_URL not in c]
+ONLINE = [(n, c) for n, c in SCRIPTS if (n, c) not in OFFLINE]
 
 
-def test_readme_has_examples() -> None:
-    assert len(BLOCKS) >= 2
+def _ids(blocks: list[tuple[int, str]]) -> list[str]:
+    return [f"README.md:{n}" for n, _ in blocks]
 
 
-@pytest.mark.parametrize(("line", "code"), OFFLINE, ids=[f"README.md:{n}" for n, _ in OFFLINE])
-def test_offline_readme_block_runs(line: int, code: str) -> None:
+def run_script(line: int, code: str, cwd: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=cwd,
     )
     assert proc.returncode == 0, f"README.md:{line} failed:\n{proc.stdout}\n{proc.stderr}"
+
+
+def test_every_block_is_exercised() -> None:
+    """No block escapes the harness (the drift check between README and tests)."""
+    assert len(BLOCKS) == len(OFFLINE) + len(ONLINE) + len(FILES)
+    assert len(ONLINE) >= 8
+    assert len(FILES) == 2
+
+
+@pytest.mark.parametrize(("line", "code"), OFFLINE, ids=_ids(OFFLINE))
+def test_offline_block_runs(line: int, code: str, tmp_path: Path) -> None:
+    run_script(line, code, tmp_path)
+
+
+@pytest.mark.parametrize(("line", "code"), ONLINE, ids=_ids(ONLINE))
+def test_online_block_runs_against_the_stack(
+    line: int, code: str, event_streamer_stack: LocalStack, tmp_path: Path
+) -> None:
+    adapted = code.replace(SERVICE_URL, event_streamer_stack.service_url).replace(
+        RPC_URL, event_streamer_stack.rpc_url
+    )
+    run_script(line, adapted, tmp_path)
+
+
+def test_pytest_blocks_run_against_the_stack(
+    event_streamer_stack: LocalStack, tmp_path: Path
+) -> None:
+    for _, code in FILES:
+        name = _FILE_BLOCK.match(code)
+        assert name is not None
+        (tmp_path / name.group(1)).write_text(code)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--event-streamer-url={event_streamer_stack.service_url}",
+            f"--event-streamer-rpc-url={event_streamer_stack.rpc_url}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
