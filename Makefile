@@ -14,7 +14,9 @@ export NODE_EXTRA_CA_CERTS ?= $(SYSTEM_CA)
 endif
 HAND := event_streamer event_streamer_server
 
-.PHONY: help setup generate check-generated lint format test test-all bench bench-quick contract check-contract
+DEMO_ARGS ?=
+
+.PHONY: help demo setup generate check-generated lint format test test-all bench bench-quick contract check-contract
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -53,6 +55,9 @@ lint: setup  ## ruff check, ruff format --check, mypy --strict on the hand-writt
 format: setup  ## apply ruff fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
+
+demo: setup  ## anvil + the service, live Transfer stream with progress, summary
+	$(RUN) python scripts/demo.py $(DEMO_ARGS)
 
 test: setup  ## the test suite (slow fault/soak suites excluded)
 	$(RUN) pytest -q
