@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from event_streamer import EventStreamer, subscription_from_abi  # noqa: E402
-from event_streamer_server.devchain import DevChain, Emitter  # noqa: E402
-from event_streamer_server.testing import LocalStack, register_chain, start_local_stack  # noqa: E402
+from event_streamer import EventStreamer, subscription_from_abi
+from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.testing import LocalStack, register_chain, start_local_stack
 
 
 def parse_args() -> argparse.Namespace:

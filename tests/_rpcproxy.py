@@ -1,0 +1,92 @@
+"""A JSON-RPC proxy in front of anvil that imitates provider limits and failures."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+
+
+class RpcProxy:
+    """Forwards to ``upstream``; ``max_span`` rejects wider eth_getLogs ranges in ``shape``.
+
+    Shapes: ``infura`` (-32005 with data {from, to}), ``alchemy`` (-32602 with a suggested
+    range in the message), ``results`` ("query returned more than 10000 results"), ``http413``.
+    ``fail`` makes every call answer HTTP 503.
+    """
+
+    def __init__(
+        self, upstream: str, *, max_span: int | None = None, shape: str = "results"
+    ) -> None:
+        self.upstream = upstream
+        self.max_span = max_span
+        self.shape = shape
+        self.fail = False
+        self.calls: Counter[str] = Counter()
+        self.spans: list[tuple[int, int]] = []
+        self._http = httpx.Client(timeout=30)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                status, payload = proxy.handle(json.loads(body))
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
+
+    def handle(self, request: dict[str, Any]) -> tuple[int, Any]:
+        method = request["method"]
+        self.calls[method] += 1
+        if self.fail:
+            return 503, {"error": "unavailable"}
+        if method == "eth_getLogs" and self.max_span is not None:
+            flt = request["params"][0]
+            lo, hi = int(flt["fromBlock"], 16), int(flt["toBlock"], 16)
+            if hi - lo + 1 > self.max_span:
+                return self._too_large(request["id"], lo)
+            self.spans.append((lo, hi))
+        return 200, self._http.post(self.upstream, json=request).json()
+
+    def _too_large(self, rid: int, lo: int) -> tuple[int, Any]:
+        ok_to = lo + self.max_span - 1 if self.max_span else lo
+        base = {"jsonrpc": "2.0", "id": rid}
+        if self.shape == "http413":
+            return 413, {"error": "payload too large"}
+        if self.shape == "infura":
+            error = {
+                "code": -32005,
+                "message": "query returned more than 10000 results",
+                "data": {"from": hex(lo), "to": hex(ok_to)},
+            }
+        elif self.shape == "alchemy":
+            error = {
+                "code": -32602,
+                "message": f"Log response size exceeded. this block range "
+                f"should work: [{hex(lo)}, {hex(ok_to)}]",
+            }
+        else:
+            error = {"code": -32005, "message": "query returned more than 10000 results"}
+        return 200, {**base, "error": error}
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._http.close()
