@@ -51,7 +51,8 @@ class Progress:
         elapsed = max(now - self.started, 1e-9)
         line = (
             f"emitted {emitted:>8,}  received {received:>8,}  batches {batches:>6,}  "
-            f"last block {block if block is not None else '-':>6}  {received / elapsed:>9,.0f} events/s"
+            f"last block {block if block is not None else '-':>6}  "
+            f"{received / elapsed:>9,.0f} events/s"
         )
         if self.tty:
             print("\r" + line, end="\n" if final else "", flush=True)
