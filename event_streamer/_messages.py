@@ -42,10 +42,10 @@ class EventBatch:
 
     @property
     def last_block(self) -> int | None:
-        blocks: list[int] = [
-            e["block_number"] for e in self if isinstance(e.get("block_number"), int)
-        ]
-        return max(blocks) if blocks else None
+        """Highest block number in the batch (events are in chain order: look at the last)."""
+        blocks = [events[-1].get("block_number") for events in self.events.values() if events]
+        numbers = [b for b in blocks if isinstance(b, int)]
+        return max(numbers) if numbers else None
 
 
 @dataclass(slots=True)
@@ -97,14 +97,16 @@ class StreamStats:
     last_block: int | None = None
 
 
-def parse_line(line: bytes) -> EventBatch | Heartbeat | StreamingError | UnknownMessage:
+def parse_line(
+    line: bytes | memoryview,
+) -> EventBatch | Heartbeat | StreamingError | UnknownMessage:
     """One NDJSON line -> one typed message; MalformedLineError when it is not one."""
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as err:
-        raise MalformedLineError(f"stream line is not JSON: {err}: {line[:200]!r}") from None
+        raise MalformedLineError(f"stream line is not JSON: {err}: {bytes(line[:200])!r}") from None
     if not isinstance(data, dict):
-        raise MalformedLineError(f"stream line is not a JSON object: {line[:200]!r}")
+        raise MalformedLineError(f"stream line is not a JSON object: {bytes(line[:200])!r}")
     kind = data.get("type")
     try:
         if kind == "event_batch":
@@ -136,7 +138,9 @@ def parse_line(line: bytes) -> EventBatch | Heartbeat | StreamingError | Unknown
                 subscription_id=data.get("subscription_id"),
             )
     except (KeyError, TypeError, ValueError) as err:
-        raise MalformedLineError(f"malformed {kind} message ({err!r}): {line[:200]!r}") from None
+        raise MalformedLineError(
+            f"malformed {kind} message ({err!r}): {bytes(line[:200])!r}"
+        ) from None
     if not isinstance(kind, str):
-        raise MalformedLineError(f"stream message has no type: {line[:200]!r}")
+        raise MalformedLineError(f"stream message has no type: {bytes(line[:200])!r}")
     return UnknownMessage(kind, data)

@@ -17,7 +17,7 @@ import contextvars
 import inspect
 import logging
 import random
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -82,14 +82,32 @@ def _default_transport() -> httpx.AsyncBaseTransport:
     """The fastest transport httpx can use for long streams (aiohttp), measured in make bench."""
     try:
         from httpx_aiohttp import AiohttpTransport
+        from httpx_aiohttp.transport import AiohttpResponseStream, map_aiohttp_exceptions
     except ImportError:  # pragma: no cover - a declared dependency; keep the SDK usable anyway
         return httpx.AsyncHTTPTransport()
-    return AiohttpTransport()
+
+    class _WholeChunks(AiohttpResponseStream):
+        # Yield whatever aiohttp has buffered (iter_any) instead of fixed 16 KiB reads: a batch
+        # line is tens of KiB, and every read costs a trip through httpx and our framing.
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            with map_aiohttp_exceptions():
+                async for chunk in self._aiohttp_response.content.iter_any():
+                    yield chunk
+
+    class _StreamTransport(AiohttpTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response: httpx.Response = await super().handle_async_request(request)
+            if isinstance(response.stream, AiohttpResponseStream):
+                response.stream = _WholeChunks(response.stream._aiohttp_response)
+            return response
+
+    transport: httpx.AsyncBaseTransport = _StreamTransport()
+    return transport
 
 
 async def _call(handler: Callable[..., Any], *args: Any) -> None:
     result = handler(*args)
-    if inspect.isawaitable(result):
+    if result is not None and inspect.isawaitable(result):  # sync handlers return None
         await result
 
 
@@ -186,6 +204,8 @@ class StreamingClient:
         self._deadline: asyncio.Timeout | None = None  # the reader's, while it waits on I/O
         self._interrupt: tuple[str, str] | None = None  # (code, why) to reconnect now
         self._in_hand: EventBatch | None = None  # yielded to async-for, body not finished
+        self._yield_batches = True  # False in background mode: nobody consumes the yields
+        self._failures = 0  # consecutive failed connections (for backoff)
         self._dispatching = False  # a batch is between "received" and "handled"
         self._idle = asyncio.Event()
         self._idle.set()
@@ -275,6 +295,7 @@ class StreamingClient:
             raise self._task.exception()  # type: ignore[misc]
 
     async def _drain(self) -> None:
+        self._yield_batches = False
         gen = self._stream()
         try:
             async for _ in gen:
@@ -345,6 +366,7 @@ class StreamingClient:
         if self._task is not None and not self._task.done():
             raise EventStreamerSDKError("this client is already streaming in the background")
         self._stopping = False
+        self._yield_batches = True
         self._gen = self._stream()
         return self._gen
 
@@ -381,7 +403,7 @@ class StreamingClient:
 
     # -- the one generator ----------------------------------------------------------------------
     async def _stream(self) -> AsyncGenerator[EventBatch, None]:
-        failures = 0
+        self._failures = 0
         self._ensure_ack_loop()
         try:
             while not self._stopping:
@@ -389,19 +411,14 @@ class StreamingClient:
                     # aclosing: a break or stop closes the inner generators at once, so
                     # their finally blocks (ack flush, response close) run before we return.
                     async with contextlib.aclosing(self._one_connection()) as batches:
-                        async for batch in batches:
-                            failures = 0
-                            self._in_hand = batch
+                        async for batch in batches:  # only in async-for mode
                             yield batch
-                            self._in_hand = None
-                            self._handled(batch)
-                            self._set_idle()
                     raise _Reconnect("CONNECTION_LOST", "the service closed the stream")
                 except _Reconnect as why:
                     self._set_idle()
                     if self._stopping:
                         break
-                    failures = failures + 1 if why.backoff else failures
+                    self._failures += 1 if why.backoff else 0
                     if not why.reported:
                         await self._report(StreamingError(why.code, str(why), recoverable=True))
                 except (
@@ -415,13 +432,13 @@ class StreamingClient:
                     await self._fail(err)
                     raise
                 except (EventStreamerConnectionError, EventStreamerRateLimitError) as err:
-                    failures += 1
+                    self._failures += 1
                     await self._report(StreamingError("CONNECTION_LOST", str(err), exception=err))
                     if isinstance(err, EventStreamerRateLimitError) and err.retry_after:
                         await self._pause(err.retry_after)
                         continue
                 except EventStreamerProtocolError as err:
-                    failures += 1
+                    self._failures += 1
                     self.stats.protocol_errors += 1
                     await self._report(StreamingError("PROTOCOL_ERROR", str(err), exception=err))
                 if not self.reconnect:
@@ -429,7 +446,7 @@ class StreamingClient:
                     return
                 if (
                     self.max_reconnect_attempts is not None
-                    and failures > self.max_reconnect_attempts
+                    and self._failures > self.max_reconnect_attempts
                 ):
                     gave_up = EventStreamerConnectionError(
                         f"gave up after {self.max_reconnect_attempts} reconnect attempts"
@@ -437,8 +454,10 @@ class StreamingClient:
                     await self._fail(gave_up)
                     raise gave_up
                 self.stats.reconnects += 1
-                if failures:
-                    ceiling = min(self.backoff_max, self.backoff_initial * 2 ** (failures - 1))
+                if self._failures:
+                    ceiling = min(
+                        self.backoff_max, self.backoff_initial * 2 ** (self._failures - 1)
+                    )
                     await self._pause(random.uniform(0, ceiling))
         finally:
             self._set_idle()
@@ -502,26 +521,30 @@ class StreamingClient:
                 try:
                     deadline.reschedule(loop.time() + self.liveness_timeout)
                     async for chunk in response.aiter_bytes():
-                        deadline.reschedule(loop.time() + self.liveness_timeout)
+                        # The deadline runs only while we wait for bytes: handlers and the
+                        # async-for body never count against liveness.
+                        deadline.reschedule(None)
                         if restart.is_set():
                             code, why = self._interrupt or ("RESUMED", "reconnecting as asked")
                             raise _Reconnect(code, why, backoff=False)
                         for line in decoder.feed(chunk):
                             message = parse_line(line)
                             if type(message) is EventBatch:
-                                deadline.reschedule(None)
                                 self._dispatching = True
                                 self._idle.clear()
                                 await self._dispatch(message)
-                                yield message
+                                if self._yield_batches:  # the async-for body is a handler too
+                                    self._in_hand = message
+                                    yield message
+                                    self._in_hand = None
+                                self._handled(message)
+                                self._set_idle()
                                 if restart.is_set() or self._stopping:
                                     return
-                                deadline.reschedule(loop.time() + self.liveness_timeout)
                             else:
-                                deadline.reschedule(None)
                                 await self._other(message)
-                                deadline.reschedule(loop.time() + self.liveness_timeout)
                         decoder.raise_pending()
+                        deadline.reschedule(loop.time() + self.liveness_timeout)
                     decoder.close()
                 finally:
                     self._deadline = None
@@ -570,7 +593,9 @@ class StreamingClient:
 
     def _handled(self, batch: EventBatch) -> None:
         """Every handler (and the async-for body) finished: advance the token, queue the ack."""
-        self._attempts.pop(batch.batch_id, None)
+        self._failures = 0
+        if self._attempts:
+            self._attempts.pop(batch.batch_id, None)
         self._token = batch.resume_token
         last = batch.last_block
         if last is not None:

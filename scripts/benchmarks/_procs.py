@@ -1,0 +1,77 @@
+"""Process helpers for benchmarks: start a server that writes a ready file, run a client."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+
+def start_server(
+    script: str, *args: str, timeout: float = 60.0
+) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    ready = Path(tempfile.mkdtemp(prefix="es-bench-")) / "ready.json"
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / script), *args, str(ready)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready.exists():
+            return proc, json.loads(ready.read_text())
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"{script} exited: {proc.stderr.read().decode() if proc.stderr else ''}"
+            )
+        time.sleep(0.02)
+    proc.kill()
+    raise RuntimeError(f"{script} not ready after {timeout}s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def run_client(python: str, script: Path, *args: str, timeout: float = 300.0) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [python, str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{script.name} {args} failed:\n{out.stdout}\n{out.stderr}")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def sdk05_python() -> str:
+    """A throwaway venv with the published event-streamer-sdk 0.5.0 (never a project dep)."""
+    venv = Path(tempfile.gettempdir()) / "event-streamer-bench-sdk05"
+    python = venv / "bin" / "python"
+    if not (venv / ".ok").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        uv = os.environ.get("UV") or shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+        subprocess.run([uv, "venv", "--quiet", str(venv)], check=True)
+        subprocess.run(
+            [uv, "pip", "install", "--quiet", "--python", str(python), "event-streamer-sdk==0.5.0"],
+            check=True,
+        )
+        (venv / ".ok").touch()
+    return str(python)

@@ -1,0 +1,94 @@
+"""Benchmark stream clients; each run in its own process: python _stream_clients.py KIND URL N.
+
+Prints steady-state events/s: the clock starts when the first batch arrives (so imports,
+connection and TLS-context setup, which every client pays once, are left out equally) and stops
+at the N-th event after it. KIND: ours | aiohttp | httpx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+
+async def ours(url: str, n: int) -> float:
+    from event_streamer import EventStreamer
+
+    async with EventStreamer(url, "bench") as client:
+        sc = client.create_streaming_client(1, batch_ack_interval=1.0)
+        done = asyncio.Event()
+        count = -1
+        start = 0.0
+
+        @sc.on_event("Transfer")
+        def handle(events: list[dict[str, object]]) -> None:
+            nonlocal count, start
+            if count < 0:
+                count, start = 0, time.perf_counter()
+                return
+            count += len(events)
+            if count >= n:
+                done.set()
+
+        await sc.start_streaming()
+        await done.wait()
+        elapsed = time.perf_counter() - start
+        await sc.disconnect()
+    return n / elapsed
+
+
+async def bare_aiohttp(url: str, n: int) -> float:
+    import aiohttp
+    import orjson
+
+    count = -1
+    start = 0.0
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{url}/subscriptions/1/stream") as response,
+    ):
+        async for line in response.content:
+            message = orjson.loads(line)
+            if message["type"] == "event_batch":
+                if count < 0:
+                    count, start = 0, time.perf_counter()
+                    continue
+                for events in message["events"].values():
+                    count += len(events)
+            if count >= n:
+                break
+    return n / (time.perf_counter() - start)
+
+
+async def bare_httpx(url: str, n: int) -> float:
+    import httpx
+    import orjson
+
+    count = -1
+    start = 0.0
+    async with (
+        httpx.AsyncClient(timeout=None) as client,
+        client.stream("GET", f"{url}/subscriptions/1/stream") as response,
+    ):
+        async for line in response.aiter_lines():
+            message = orjson.loads(line)
+            if message["type"] == "event_batch":
+                if count < 0:
+                    count, start = 0, time.perf_counter()
+                    continue
+                for events in message["events"].values():
+                    count += len(events)
+            if count >= n:
+                break
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    kind, url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    runner = {"ours": ours, "aiohttp": bare_aiohttp, "httpx": bare_httpx}[kind]
+    print(f"{asyncio.run(runner(url, n)):.1f}")
+
+
+if __name__ == "__main__":
+    main()
