@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
+
 from ._contract import FieldProblem
 from ._http import ApiError, Call, Handler
 from ._rpc import RpcError
@@ -42,11 +44,25 @@ def _reply(message: str, row: Row) -> dict[str, Any]:
 
 
 def handlers(service: Service) -> dict[str, Handler]:
+    allowed = {
+        h.strip().lower() for h in service.settings.allowed_rpc_hosts.split(",") if h.strip()
+    }
+
     async def check_rpc_urls(chain_id: int, urls: list[str]) -> None:
-        """Every URL must answer eth_chainId with ``chain_id``."""
+        """Every URL must be allowed, well formed, and answer eth_chainId with ``chain_id``."""
 
         async def check(index: int, url: str) -> FieldProblem | None:
             field = f"body.rpc_urls.{index}"
+            try:
+                host = httpx.URL(url).host
+            except (httpx.InvalidURL, ValueError) as err:
+                return FieldProblem(field, "body", f"not a valid URL: {err}", "format")
+            if not host:
+                return FieldProblem(field, "body", "not a valid URL: no host", "format")
+            if allowed and host.lower() not in allowed:
+                return FieldProblem(
+                    field, "body", f"host {host} is not in allowed_rpc_hosts", "allowed_hosts"
+                )
             try:
                 answer = await service.rpc.call_url(url, "eth_chainId", [])
                 actual = int(str(answer), 16)

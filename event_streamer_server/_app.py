@@ -64,8 +64,9 @@ def create_app(settings: Settings, *, service: Service | None = None) -> Starlet
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         error = ApiError(status, "Not found" if status == 404 else str(getattr(exc, "detail", "")))
-        error.error_code = "NOT_FOUND" if status == 404 else None
-        return json_response(status, error.body())
+        error.error_code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(status)
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        return json_response(status, error.body(), headers)  # keeps Allow on 405
 
     app = Starlette(
         routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error}

@@ -225,13 +225,17 @@ def operations() -> dict[str, Operation]:
             op = item[method]
             params = []
             for raw in shared + [_resolve(p) for p in op.get("parameters", [])]:
+                schema = raw["schema"]
+                # A $ref'd schema: resolve it for type conversion, validate through the spec.
+                target = _resolve(schema)
+                checker = _ref(schema["$ref"].removeprefix("#")) if "$ref" in schema else schema
                 params.append(
                     Param(
                         raw["name"],
                         raw["in"],
                         bool(raw.get("required", raw["in"] == "path")),
-                        raw["schema"],
-                        _validator(raw["schema"]),
+                        target,
+                        _validator(checker),
                     )
                 )
             body = op.get("requestBody")

@@ -183,17 +183,26 @@ def build_routes(
         by_path.setdefault(op.path, {})[op.method] = _endpoint(
             op, handlers[op_id], api_key=api_key, max_body=max_body
         )
+    # A literal path (/api/chains/refresh) wins over a template that also matches it
+    # (/api/chains/{chain_id}): a wrong method there is a 405, not a bad chain id.
+    literal = {path: sorted(methods) for path, methods in by_path.items() if "{" not in path}
     routes = []
     for path, methods in by_path.items():
         # Path parameters stay strings here; the contract converts and validates them.
-        routes.append(Route(path, _dispatch(methods), methods=list(methods)))
+        shadowed = literal if "{" in path else {}
+        routes.append(Route(path, _dispatch(methods, shadowed), methods=list(methods)))
     return routes
 
 
 def _dispatch(
     methods: Mapping[str, Callable[[Request], Awaitable[Response]]],
+    literal: Mapping[str, list[str]],
 ) -> Callable[[Request], Awaitable[Response]]:
     async def dispatch(request: Request) -> Response:
+        allowed = literal.get(request.url.path)
+        if allowed is not None:
+            error = ApiError(405, "Method not allowed", error_code="METHOD_NOT_ALLOWED")
+            return json_response(405, error.body(), {"Allow": ", ".join(allowed)})
         return await methods[request.method](request)
 
     return dispatch

@@ -171,7 +171,7 @@ class RpcPool:
             )
         except httpx.TimeoutException as err:
             raise RpcError(f"timed out after {self.settings.timeout}s") from err
-        except httpx.HTTPError as err:
+        except (httpx.HTTPError, httpx.InvalidURL) as err:
             raise RpcError(f"{type(err).__name__}: {err}") from err
         if response.status_code == 413:
             raise RpcCallerError("request too large (HTTP 413)", http_status=413)

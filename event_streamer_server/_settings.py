@@ -55,6 +55,9 @@ class Settings:
     ack_deadline: float = 120.0  # resend a batch on the same stream when unacked this long
     max_inflight_batches: int = 1000  # unacknowledged batches one stream may be ahead
     batch_size: int = 100
+    # Hosts RPC URLs may point at (comma-separated; empty: any). The service makes requests to
+    # the URLs clients configure, so deployments should restrict them (SSRF).
+    allowed_rpc_hosts: str = ""
     breaker: BreakerSettings = field(default_factory=BreakerSettings)
     chains: tuple[ChainSeed, ...] = ()
 

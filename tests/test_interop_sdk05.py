@@ -6,6 +6,7 @@ models, stream with auto-acknowledge, send a heartbeat; then our side checks the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from event_streamer_server.testing import LocalStack
 from ._spec import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from benchmarks._procs import sdk05_python  # noqa: E402
+from benchmarks._procs import sdk05_python
 
 SCRIPT = r"""
 import asyncio, json, sys
@@ -69,7 +70,8 @@ async def test_published_client_streams_and_acks_against_this_service(
         emitter = await chain.deploy_emitter()
         start = await chain.block_number()
         await emitter.emit_many(0, 150)
-    proc = subprocess.run(
+    proc = await asyncio.to_thread(
+        subprocess.run,
         [
             sdk05_python(),
             "-c",
@@ -84,7 +86,8 @@ async def test_published_client_streams_and_acks_against_this_service(
         check=False,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert lines, proc.stdout[-3000:]
     result = json.loads(lines[-1][len("RESULT ") :])
     assert result["seen"] == list(range(150))
     assert result["heartbeat"] is True

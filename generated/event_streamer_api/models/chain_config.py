@@ -22,7 +22,7 @@ class ChainConfig:
             '2026-11-27T10:30:00Z', 'updated_at': '2026-11-27T10:30:00Z'}
 
     Attributes:
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         name (str):
         rpc_urls (list[str]):
         average_block_time (float):

@@ -20,7 +20,7 @@ class ChainConfigRequest:
             'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active'}
 
     Attributes:
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         name (str):
         rpc_urls (list[str]): JSON-RPC endpoints in failover order.
         average_block_time (float | Unset): Seconds; sets the head poll interval. Default: 12.0.

@@ -24,7 +24,7 @@ class ChainConfigResponse:
 
     Attributes:
         message (str):
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         timestamp (datetime.datetime):
         chain (ChainConfig):  Example: {'chain_id': 31337, 'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'],
             'average_block_time': 1.0, 'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active',

@@ -44,7 +44,7 @@ class CircuitBreakerMetrics:
         success_rate (float): Percent of calls that succeeded.
         failure_rate (float):
         average_response_time (float): Milliseconds.
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         rpc_url (str | Unset):
     """
 

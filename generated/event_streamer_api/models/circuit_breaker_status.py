@@ -37,7 +37,7 @@ class CircuitBreakerStatus:
         last_failure_time (datetime.datetime | None):
         last_success_time (datetime.datetime | None):
         state_transitions (CircuitBreakerStatusStateTransitions): Transition name (e.g. `closed->open`) -> count.
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         rpc_url (str | Unset):
     """
 

@@ -21,7 +21,7 @@ class LastProcessedBlockResponse:
     Attributes:
         subscription_id (int):
         last_processed_block (int | None):
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         timestamp (datetime.datetime | Unset):
     """
 

@@ -31,7 +31,7 @@ class SubscriptionCreate:
             'Transfer', 'anonymous': False, 'inputs': [{'name': 'from', 'type': 'address', 'indexed': True}, {'name': 'to',
             'type': 'address', 'indexed': True}, {'name': 'value', 'type': 'uint256', 'indexed': False}]}.
         start_block (int):
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         addresses (list[str] | Unset): Contracts to watch; empty means any address.
         end_block (int | None | Unset): Last block to deliver; null follows the chain head.
         subscriber_id (str | Unset): Owner of the subscription; the SDK fills in its own subscriber id. Defaults to

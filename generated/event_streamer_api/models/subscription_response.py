@@ -37,7 +37,7 @@ class SubscriptionResponse:
         addresses (list[str]):
         start_block (int):
         end_block (int | None):
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         subscriber_id (str):
         is_streaming (bool): Whether at least one stream is open.
         streaming_status (str): `idle`, `active` (streams open), `completed` (end_block reached and everything

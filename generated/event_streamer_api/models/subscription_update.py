@@ -30,7 +30,7 @@ class SubscriptionUpdate:
         addresses (list[str] | Unset):
         start_block (int | Unset):
         end_block (int | None | Unset):
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         subscriber_id (str | Unset):
         is_streaming (bool | Unset):
         streaming_status (str | Unset):

@@ -99,7 +99,7 @@ def sync_detailed(
     """Change a chain (only the fields given change)
 
     Args:
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         body (ChainConfigUpdate): Fields to change; absent fields keep their value. Example:
             {'rpc_urls': ['http://127.0.0.1:8545', 'http://127.0.0.1:8546']}.
 
@@ -132,7 +132,7 @@ def sync(
     """Change a chain (only the fields given change)
 
     Args:
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         body (ChainConfigUpdate): Fields to change; absent fields keep their value. Example:
             {'rpc_urls': ['http://127.0.0.1:8545', 'http://127.0.0.1:8546']}.
 
@@ -160,7 +160,7 @@ async def asyncio_detailed(
     """Change a chain (only the fields given change)
 
     Args:
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         body (ChainConfigUpdate): Fields to change; absent fields keep their value. Example:
             {'rpc_urls': ['http://127.0.0.1:8545', 'http://127.0.0.1:8546']}.
 
@@ -191,7 +191,7 @@ async def asyncio(
     """Change a chain (only the fields given change)
 
     Args:
-        chain_id (int):
+        chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         body (ChainConfigUpdate): Fields to change; absent fields keep their value. Example:
             {'rpc_urls': ['http://127.0.0.1:8545', 'http://127.0.0.1:8546']}.
 

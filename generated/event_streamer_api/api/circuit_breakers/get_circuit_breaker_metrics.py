@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.circuit_breaker_metrics import CircuitBreakerMetrics
 from ...models.error_response import ErrorResponse
+from ...models.validation_error_response import ValidationErrorResponse
 from ...types import Response
 
 
@@ -27,7 +28,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CircuitBreakerMetrics | ErrorResponse | None:
+) -> CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = CircuitBreakerMetrics.from_dict(response.json())
 
@@ -43,6 +44,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 422:
+        response_422 = ValidationErrorResponse.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
 
@@ -56,7 +62,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CircuitBreakerMetrics | ErrorResponse]:
+) -> Response[CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +75,7 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CircuitBreakerMetrics | ErrorResponse]:
+) -> Response[CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse]:
     """Metrics of one breaker
 
     Args:
@@ -80,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CircuitBreakerMetrics | ErrorResponse]
+        Response[CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -98,7 +104,7 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> CircuitBreakerMetrics | ErrorResponse | None:
+) -> CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse | None:
     """Metrics of one breaker
 
     Args:
@@ -109,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CircuitBreakerMetrics | ErrorResponse
+        CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse
     """
 
     return sync_detailed(
@@ -122,7 +128,7 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CircuitBreakerMetrics | ErrorResponse]:
+) -> Response[CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse]:
     """Metrics of one breaker
 
     Args:
@@ -133,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CircuitBreakerMetrics | ErrorResponse]
+        Response[CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +155,7 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> CircuitBreakerMetrics | ErrorResponse | None:
+) -> CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse | None:
     """Metrics of one breaker
 
     Args:
@@ -160,7 +166,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CircuitBreakerMetrics | ErrorResponse
+        CircuitBreakerMetrics | ErrorResponse | ValidationErrorResponse
     """
 
     return (

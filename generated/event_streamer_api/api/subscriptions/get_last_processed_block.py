@@ -90,7 +90,8 @@ def sync_detailed(
 
     Args:
         subscription_id (int):
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294
+            allows).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +123,8 @@ def sync(
 
     Args:
         subscription_id (int):
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294
+            allows).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,7 +151,8 @@ async def asyncio_detailed(
 
     Args:
         subscription_id (int):
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294
+            allows).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,7 +182,8 @@ async def asyncio(
 
     Args:
         subscription_id (int):
-        chain_id (int | Unset):
+        chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294
+            allows).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
