@@ -37,7 +37,7 @@ def print_table(rows: list[Row]) -> None:
             _fmt(r.ours),
             _fmt(r.baseline),
             r.unit,
-            "-" if r.ratio is None else f"{r.ratio:.1f}x",
+            "-" if r.ratio is None else f"{r.ratio:.2f}x",
             "-" if r.target is None else f">= {r.target:g}x",
             {True: "pass", False: "FAIL", None: "-"}[r.passed],
         )
