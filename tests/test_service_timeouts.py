@@ -51,19 +51,21 @@ async def test_unacked_batch_is_resent_on_the_same_stream_after_the_ack_deadline
 ) -> None:
     sub_id = await new_sub(short_deadlines)
     batches: list[tuple[str, float]] = []
-    async with httpx.AsyncClient(base_url=short_deadlines.service_url, timeout=10) as http:
-        async with http.stream("GET", f"/subscriptions/{sub_id}/stream") as response:
-            conn = response.headers["x-connection-id"]
-            async for line in response.aiter_lines():
-                message = json.loads(line)
-                if message["type"] == "heartbeat":  # keep the connection alive meanwhile
-                    await http.post(
-                        f"/stream/{conn}/heartbeat", json={"timestamp": message["timestamp"]}
-                    )
-                if message["type"] == "event_batch":
-                    batches.append((message["batch_id"], time.monotonic()))
-                    if len(batches) == 2:
-                        break
+    async with (
+        httpx.AsyncClient(base_url=short_deadlines.service_url, timeout=10) as http,
+        http.stream("GET", f"/subscriptions/{sub_id}/stream") as response,
+    ):
+        conn = response.headers["x-connection-id"]
+        async for line in response.aiter_lines():
+            message = json.loads(line)
+            if message["type"] == "heartbeat":  # keep the connection alive meanwhile
+                await http.post(
+                    f"/stream/{conn}/heartbeat", json={"timestamp": message["timestamp"]}
+                )
+            if message["type"] == "event_batch":
+                batches.append((message["batch_id"], time.monotonic()))
+                if len(batches) == 2:
+                    break
     (first, t1), (again, t2) = batches
     assert again == first  # never acknowledged: sent again on the same connection
     assert t2 - t1 >= 0.5
