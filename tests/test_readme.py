@@ -9,6 +9,7 @@ pytest against the same stack.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -26,6 +27,7 @@ _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 SERVICE_URL = "http://localhost:8000"
 RPC_URL = "http://localhost:8545"
 _FILE_BLOCK = re.compile(r"^# ((?:conftest|test_\w+)\.py)\n")
+_SH_BLOCK = re.compile(r"^```sh\n(export EVENT_STREAMER_URL=.*?)^```", re.DOTALL | re.MULTILINE)
 
 
 def python_blocks() -> list[tuple[int, str]]:
@@ -107,3 +109,40 @@ def test_pytest_blocks_run_against_the_stack(
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
+
+
+SHELL = [
+    (README.read_text()[: m.start()].count("\n") + 1, m.group(1))
+    for m in _SH_BLOCK.finditer(README.read_text())
+]
+
+
+@pytest.mark.parametrize(("line", "script"), SHELL, ids=_ids(SHELL))
+async def test_shell_block_runs_against_the_stack(
+    line: int, script: str, event_streamer_stack: LocalStack, tmp_path: Path
+) -> None:
+    from event_streamer_server.devchain import DevChain
+
+    async with DevChain(event_streamer_stack.rpc_url) as chain:  # Transfers for `tail` to show
+        emitter = await chain.deploy_emitter()
+        await emitter.emit_many(0, 10)
+    adapted = script.replace(SERVICE_URL, event_streamer_stack.service_url)
+    adapted = adapted.replace("scripts/contracts/", f"{ROOT}/scripts/contracts/")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    proc = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", adapted],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.returncode == 0, f"README.md:{line} failed:\n{proc.stdout}\n{proc.stderr}"
+    events = (tmp_path / "transfers.jsonl").read_text().splitlines()
+    assert len(events) == 5
+    assert all(json.loads(e)["event"] == "Transfer" for e in events)
+
+
+def test_cli_section_is_exercised() -> None:
+    assert len(SHELL) == 1
