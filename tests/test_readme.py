@@ -9,6 +9,7 @@ pytest against the same stack.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -129,7 +130,8 @@ async def test_shell_block_runs_against_the_stack(
     adapted = script.replace(SERVICE_URL, event_streamer_stack.service_url)
     adapted = adapted.replace("scripts/contracts/", f"{ROOT}/scripts/contracts/")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    proc = subprocess.run(
+    proc = await asyncio.to_thread(
+        subprocess.run,
         ["bash", "-euo", "pipefail", "-c", adapted],
         capture_output=True,
         text=True,
