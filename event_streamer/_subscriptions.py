@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TypeGuard
 
 from event_streamer_api.types import UNSET, Unset
 
@@ -44,22 +44,16 @@ def subscription_from_abi(
     return sub
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_common(
-    errors: list[FieldError],
-    *,
-    topic0: Any,
-    event_signature: Any,
-    addresses: Any,
-    start_block: Any,
-    end_block: Any,
-    chain_id: Any,
-    subscriber_id: Any,
-) -> None:
-    """Append a FieldError per bad field; UNSET fields are skipped."""
+def _check(sub: SubscriptionCreate | SubscriptionUpdate, what: str) -> None:
+    """Raise EventStreamerValidationError naming every bad field; UNSET fields are skipped."""
+    errors: list[FieldError] = []
+    topic0, event_signature, addresses = sub.topic0, sub.event_signature, sub.addresses
+    start_block, end_block, chain_id = sub.start_block, sub.end_block, sub.chain_id
+    subscriber_id = sub.subscriber_id
     computed: str | None = None
     if not isinstance(event_signature, Unset):
         if not isinstance(event_signature, ABIEvent):
@@ -109,9 +103,6 @@ def _check_common(
         not isinstance(subscriber_id, str) or not subscriber_id.strip()
     ):
         errors.append(FieldError("subscriber_id", "must be a non-empty string", "minLength"))
-
-
-def _raise(errors: list[FieldError], what: str) -> None:
     if errors:
         noun = "field" if len(errors) == 1 else "fields"
         raise EventStreamerValidationError(
@@ -121,31 +112,9 @@ def _raise(errors: list[FieldError], what: str) -> None:
 
 def validate_subscription_create(sub: SubscriptionCreate) -> None:
     """Raise EventStreamerValidationError naming every bad field of ``sub``."""
-    errors: list[FieldError] = []
-    _check_common(
-        errors,
-        topic0=sub.topic0,
-        event_signature=sub.event_signature,
-        addresses=sub.addresses,
-        start_block=sub.start_block,
-        end_block=sub.end_block,
-        chain_id=sub.chain_id,
-        subscriber_id=sub.subscriber_id,
-    )
-    _raise(errors, "subscription")
+    _check(sub, "subscription")
 
 
 def validate_subscription_update(update: SubscriptionUpdate) -> None:
     """Raise EventStreamerValidationError naming every bad field of ``update``."""
-    errors: list[FieldError] = []
-    _check_common(
-        errors,
-        topic0=update.topic0,
-        event_signature=update.event_signature,
-        addresses=update.addresses,
-        start_block=update.start_block,
-        end_block=update.end_block,
-        chain_id=update.chain_id,
-        subscriber_id=update.subscriber_id,
-    )
-    _raise(errors, "subscription update")
+    _check(update, "subscription update")

@@ -45,6 +45,18 @@ _LISTENING = re.compile(rb"Listening on ([0-9.]+):([0-9]+)")
 _REPO = Path(__file__).resolve().parent.parent
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
+    """SIGTERM, then SIGKILL after ``timeout``; returns the exit code."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return int(process.returncode)
+
+
 class AnvilNotFoundError(RuntimeError):
     """No anvil binary was found."""
 
@@ -95,13 +107,7 @@ class Anvil:
         return self.process.poll() is None
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.alive:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)
 
     def cleanup(self) -> None:
         self.stop()

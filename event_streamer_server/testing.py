@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from .devchain import Anvil, start_anvil
+from .devchain import Anvil, start_anvil, stop_process
 
 __all__ = [
     "LocalStack",
@@ -61,14 +60,7 @@ class ServiceProcess:
 
     def stop(self, timeout: float = 15.0) -> int:
         """Graceful stop (SIGTERM), then SIGKILL after ``timeout``. Returns the exit code."""
-        if self.alive:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return int(self.process.returncode)
+        return stop_process(self.process, timeout)
 
     def kill(self) -> None:
         """kill -9: no shutdown hooks run (for crash tests)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections.abc import AsyncIterator
 
 
 async def ours(url: str, n: int) -> float:
@@ -38,50 +39,42 @@ async def ours(url: str, n: int) -> float:
     return n / elapsed
 
 
-async def bare_aiohttp(url: str, n: int) -> float:
-    import aiohttp
+async def count_events(lines: AsyncIterator[bytes | str], n: int) -> float:
+    """Parse lines until ``n`` events after the first batch; return events/s."""
     import orjson
 
-    count = -1
-    start = 0.0
+    count, start = -1, 0.0
+    async for line in lines:
+        message = orjson.loads(line)
+        if message["type"] == "event_batch":
+            if count < 0:
+                count, start = 0, time.perf_counter()
+                continue
+            for events in message["events"].values():
+                count += len(events)
+        if count >= n:
+            break
+    return n / (time.perf_counter() - start)
+
+
+async def bare_aiohttp(url: str, n: int) -> float:
+    import aiohttp
+
     async with (
         aiohttp.ClientSession() as session,
         session.get(f"{url}/subscriptions/1/stream") as response,
     ):
-        async for line in response.content:
-            message = orjson.loads(line)
-            if message["type"] == "event_batch":
-                if count < 0:
-                    count, start = 0, time.perf_counter()
-                    continue
-                for events in message["events"].values():
-                    count += len(events)
-            if count >= n:
-                break
-    return n / (time.perf_counter() - start)
+        return await count_events(response.content, n)
 
 
 async def bare_httpx(url: str, n: int) -> float:
     import httpx
-    import orjson
 
-    count = -1
-    start = 0.0
     async with (
         httpx.AsyncClient(timeout=None) as client,
         client.stream("GET", f"{url}/subscriptions/1/stream") as response,
     ):
-        async for line in response.aiter_lines():
-            message = orjson.loads(line)
-            if message["type"] == "event_batch":
-                if count < 0:
-                    count, start = 0, time.perf_counter()
-                    continue
-                for events in message["events"].values():
-                    count += len(events)
-            if count >= n:
-                break
-    return n / (time.perf_counter() - start)
+        return await count_events(response.aiter_lines(), n)
 
 
 def main() -> None:
