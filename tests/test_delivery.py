@@ -306,3 +306,38 @@ async def test_bounded_subscription_completes(event_streamer_stack: LocalStack) 
         assert sorted(seen) == list(range(50))
         assert (await client.get_subscription(sub.id)).streaming_status == "completed"
     await chain.aclose()
+
+
+async def test_a_batch_that_always_fails_becomes_a_poison_batch_error(
+    event_streamer_stack: LocalStack,
+) -> None:
+    from event_streamer import PoisonBatchError
+
+    chain, emitter = await deploy(event_streamer_stack)
+    async with EventStreamer(event_streamer_stack.service_url, "poison") as client:
+        sub = await subscribe(client, event_streamer_stack, chain, emitter)
+        await emitter.emit_many(0, 10)
+        sc = client.create_streaming_client(
+            sub.id, max_handler_attempts=3, backoff_initial=0.01, backoff_max=0.05
+        )
+        attempts: list[str] = []
+        errors: list[StreamingError] = []
+
+        @sc.on_event("Transfer")
+        def always_fails(events: list[dict[str, Any]]) -> None:
+            attempts.append(sc.current_batch.batch_id if sc.current_batch else "?")
+            raise ValueError("cannot store this")
+
+        sc.on_error(errors.append)
+        await sc.start_streaming()
+        with pytest.raises(PoisonBatchError) as info:
+            await asyncio.wait_for(sc.wait(), 30)
+        await sc.disconnect()
+        assert info.value.attempts == 3
+        assert len(set(attempts)) == 1  # the same batch, delivered three times
+        assert len(attempts) == 3
+        assert errors[-1].error_code == "POISON_BATCH"
+        assert errors[-1].recoverable is False
+        sub_after = await client.get_subscription(sub.id)
+        assert sub_after.events_delivered == 0  # never acknowledged, never skipped
+    await chain.aclose()
