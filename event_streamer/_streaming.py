@@ -469,6 +469,8 @@ class StreamingClient:
 
     async def _one_connection(self) -> AsyncGenerator[EventBatch, None]:
         """Open one stream and yield its batches after their handlers ran."""
+        # Auto-ack resumes after the last handled batch. Manual ack resumes from the caller's
+        # token only, so batches handled but not yet acknowledged come back.
         token = self._token if self.auto_acknowledge else self._start_token
         params = {"resume_token": token} if token else {}
         url = f"/subscriptions/{self.subscription_id}/stream"
@@ -488,7 +490,6 @@ class StreamingClient:
                         resource="subscription",
                     )
                 self._connection_id = response.headers.get("x-connection-id")
-                self._start_token = self._token  # a token used once counts as acknowledged
                 self._connected.set()
                 if self._ack_queue:
                     self._ack_wake.set()  # acks held for a dead connection can go out now

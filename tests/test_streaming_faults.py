@@ -187,3 +187,18 @@ async def test_resume_while_streaming_reconnects_from_the_new_token(scripted: An
     await stop(sc)
     assert service.stream_params[1] == {"resume_token": "rt_99"}
     assert sc.get_current_resume_token() == "rt_99"
+
+
+async def test_manual_ack_reconnects_never_acknowledge_handled_batches(scripted: Any) -> None:
+    service = scripted(
+        lambda cid: lines(batch("b1", [1], 1), then="crash"),
+        lambda cid: lines(batch("b1", [1], 1), then="crash"),
+        lambda cid: lines(HEARTBEAT),
+    )
+    sc, seen, errors = await run(service, auto_acknowledge=False, resume_token="rt_0")
+    await until(lambda: service.connections >= 3, what="three connections")
+    await stop(sc)
+    # Every reconnect resumes from the caller's token, never from the handled (unacked) b1.
+    assert service.stream_params[:3] == [{"resume_token": "rt_0"}] * 3
+    assert seen == [1, 1]  # b1 redelivered because nobody acknowledged it
+    assert service.acks == []
