@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from event_streamer import EventStreamer, EventStreamerSDKError  # noqa: E402
+from event_streamer import EventStreamer, EventStreamerSDKError
 
 
 def last_token(log: Path) -> str | None:

@@ -195,7 +195,7 @@ async def test_manual_ack_reconnects_never_acknowledge_handled_batches(scripted:
         lambda cid: lines(batch("b1", [1], 1), then="crash"),
         lambda cid: lines(HEARTBEAT),
     )
-    sc, seen, errors = await run(service, auto_acknowledge=False, resume_token="rt_0")
+    sc, seen, _ = await run(service, auto_acknowledge=False, resume_token="rt_0")
     await until(lambda: service.connections >= 3, what="three connections")
     await stop(sc)
     # Every reconnect resumes from the caller's token, never from the handled (unacked) b1.
