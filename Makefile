@@ -16,7 +16,7 @@ HAND := event_streamer event_streamer_server
 
 DEMO_ARGS ?=
 
-.PHONY: help demo setup generate check-generated lint format test test-all bench bench-quick contract check-contract
+.PHONY: test-faults help demo setup generate check-generated lint format test test-all bench bench-quick contract check-contract
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ test: setup  ## the test suite (slow fault/soak suites excluded)
 
 test-all: setup  ## every test, slow suites included
 	$(RUN) pytest -q -m ''
+
+test-faults: setup  ## reliability: slow fault suites + 50/50 kill -9 crash-restart soak with figures
+	$(RUN) pytest -q -m slow
+	$(RUN) python scripts/faults.py --service-kills 50 --consumer-kills 50
 
 bench: setup  ## every benchmark, one table of ratios vs same-run baselines
 	$(RUN) python scripts/bench.py --json bench-results.json
