@@ -154,6 +154,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         result = await service.storage.ack_batches(
             sid, batch_ids, lambda q: service.token_for(sid, q)
         )
+        service.faults.hit("exit_after_ack_commit")
         for batch_id in result.acknowledged:
             conn.in_flight.pop(batch_id, None)
         hub.notify(sid)

@@ -25,6 +25,7 @@ import orjson
 from event_streamer import EventDecoder
 from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
+from ._faults import FaultPoints
 from ._ranges import fetch_range
 from ._rpc import RpcError, RpcPool
 from ._storage import NewBatch, Row, Storage
@@ -54,8 +55,10 @@ class SubscriptionWorker:
         hub: Hub,
         batch_size: int,
         token_for: Callable[[int, int], str],
+        faults: FaultPoints | None = None,
     ) -> None:
         self.subscription_id = subscription_id
+        self.faults = faults or FaultPoints("")
         self.storage = storage
         self.rpc = rpc
         self.hub = hub
@@ -174,6 +177,7 @@ class SubscriptionWorker:
             self._batch(decoder.name, events[i : i + self.batch_size])
             for i in range(0, len(events), self.batch_size)
         ]
+        self.faults.hit("exit_before_range_commit")
         await self.storage.store_range(sub["id"], batches, hi, sorted(hashes.items()))
         if batches:
             self.hub.notify(sub["id"])
@@ -256,7 +260,9 @@ class IngestManager:
         hub: Hub,
         batch_size: int,
         token_for: Callable[[int, int], str],
+        faults: FaultPoints | None = None,
     ) -> None:
+        self.faults = faults
         self.storage = storage
         self.rpc = rpc
         self.hub = hub
@@ -268,7 +274,13 @@ class IngestManager:
         worker = self.workers.get(subscription_id)
         if worker is None or worker.task is None or worker.task.done():
             worker = SubscriptionWorker(
-                subscription_id, self.storage, self.rpc, self.hub, self.batch_size, self.token_for
+                subscription_id,
+                self.storage,
+                self.rpc,
+                self.hub,
+                self.batch_size,
+                self.token_for,
+                self.faults,
             )
             worker.task = asyncio.create_task(worker.run(), name=f"ingest-{subscription_id}")
             self.workers[subscription_id] = worker

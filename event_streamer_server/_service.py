@@ -7,6 +7,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+from ._faults import FaultPoints
 from ._ingest import IngestManager
 from ._rpc import RpcPool
 from ._settings import Settings
@@ -29,12 +30,16 @@ class Service:
     signer: TokenSigner = field(init=False)
     ingest: IngestManager = field(init=False)
     _sweeper: asyncio.Task[None] | None = None
+    faults: FaultPoints = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.faults = FaultPoints(self.settings.test_faults)
 
     async def start(self) -> None:
         await self.storage.open()
         self.signer = TokenSigner(await self.storage.secret())
         self.ingest = IngestManager(
-            self.storage, self.rpc, self.hub, self.settings.batch_size, self.token_for
+            self.storage, self.rpc, self.hub, self.settings.batch_size, self.token_for, self.faults
         )
         await self.seed_chains()
         await self.load_chains()

@@ -58,6 +58,9 @@ class Settings:
     # Hosts RPC URLs may point at (comma-separated; empty: any). The service makes requests to
     # the URLs clients configure, so deployments should restrict them (SSRF).
     allowed_rpc_hosts: str = ""
+    # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
+    # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
+    test_faults: str = ""
     breaker: BreakerSettings = field(default_factory=BreakerSettings)
     chains: tuple[ChainSeed, ...] = ()
 

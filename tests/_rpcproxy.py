@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,6 +27,8 @@ class RpcProxy:
         self.max_span = max_span
         self.shape = shape
         self.fail = False
+        self.delay = 0.0  # seconds before answering (a slow node)
+        self.rate_limited = 0  # answer this many eth_getLogs calls with HTTP 429
         self.calls: Counter[str] = Counter()
         self.spans: list[tuple[int, int]] = []
         self._http = httpx.Client(timeout=30)
@@ -55,8 +58,13 @@ class RpcProxy:
     def handle(self, request: dict[str, Any]) -> tuple[int, Any]:
         method = request["method"]
         self.calls[method] += 1
+        if self.delay:
+            time.sleep(self.delay)
         if self.fail:
             return 503, {"error": "unavailable"}
+        if method == "eth_getLogs" and self.rate_limited > 0:
+            self.rate_limited -= 1
+            return 429, {"error": "rate limit exceeded"}
         if method == "eth_getLogs" and self.max_span is not None:
             flt = request["params"][0]
             lo, hi = int(flt["fromBlock"], 16), int(flt["toBlock"], 16)
