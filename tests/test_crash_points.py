@@ -85,11 +85,17 @@ async def test_crash_between_get_logs_and_commit_leaves_no_gap(
             sub = await subscribe(client, LocalStack(faulty.url, anvil.url, 31337), chain, emitter)
             for i in range(3):
                 await emitter.emit_many(i * 100, 100)
-        async with httpx.AsyncClient(base_url=faulty.url, timeout=30) as http:
-            with pytest.raises(httpx.HTTPError):  # the service dies under the open stream
-                async with http.stream("GET", f"/subscriptions/{sub.id}/stream") as response:
-                    async for _ in response.aiter_lines():
-                        pass
+
+        async def read_stream() -> None:
+            async with (
+                httpx.AsyncClient(base_url=faulty.url, timeout=30) as http,
+                http.stream("GET", f"/subscriptions/{sub.id}/stream") as response,
+            ):
+                async for _ in response.aiter_lines():
+                    pass
+
+        with pytest.raises(httpx.HTTPError):  # the service dies under the open stream
+            await read_stream()
         assert faulty.process.wait(10) == 137
     finally:
         faulty.cleanup()
