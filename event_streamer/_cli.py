@@ -631,6 +631,36 @@ def server(ctx: click.Context) -> None:
     raise SystemExit(serve(list(ctx.args)))
 
 
+@cli.command()
+@click.option("--service-port", type=int, default=8000, show_default=True)
+@click.option("--rpc-port", type=int, default=8545, show_default=True)
+@click.option("--db", default=None, help="SQLite file (default: a temporary one)")
+@click.option("--heartbeat-interval", type=float, default=5.0, show_default=True)
+def devstack(service_port: int, rpc_port: int, db: str | None, heartbeat_interval: float) -> None:
+    """Run anvil and the service for local development until Ctrl-C (the README assumes it)."""
+    try:
+        from event_streamer_server.testing import start_local_stack
+    except ImportError:
+        _fail("devstack needs the server extra: pip install 'event-streamer-sdk[server]'", 1)
+    stack = start_local_stack(
+        service_port=service_port, rpc_port=rpc_port, db=db, heartbeat_interval=heartbeat_interval
+    )
+    stop = asyncio.Event()
+
+    async def wait() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+
+    print(f"service: {stack.service_url}\nchain:   {stack.rpc_url} (chain id {stack.chain_id})")
+    print("Ctrl-C to stop.", flush=True)
+    try:
+        asyncio.run(wait())
+    finally:
+        stack.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (usage errors exit 1, not click's 2: 2 means not found)."""
     try:

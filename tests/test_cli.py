@@ -204,3 +204,45 @@ def test_auth_errors_exit_3(tmp_path: Path) -> None:
         assert ok(allowed)["total_chains"] == 0
     finally:
         handle.cleanup()
+
+
+def test_devstack_runs_until_interrupted() -> None:
+    import signal
+    import socket
+
+    import httpx
+
+    ports = []
+    for _ in range(2):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "event_streamer",
+            "devstack",
+            "--service-port",
+            str(ports[0]),
+            "--rpc-port",
+            str(ports[1]),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # blocks until the stack is up
+        assert first.strip() == f"service: http://127.0.0.1:{ports[0]}"
+        assert httpx.get(f"http://127.0.0.1:{ports[0]}/api/chains/31337").json()["rpc_urls"] == [
+            f"http://127.0.0.1:{ports[1]}"
+        ]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{ports[1]}", timeout=2)  # anvil stopped too
+    finally:
+        if proc.poll() is None:
+            proc.kill()
