@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._table import Row
 
-BENCHMARKS = ["decode", "stream", "ingest"]
+BENCHMARKS = ["decode", "stream", "ingest", "memory", "latency"]
 
 
 def _fmt(value: float | None) -> str:
@@ -38,7 +38,7 @@ def print_table(rows: list[Row]) -> None:
             _fmt(r.baseline),
             r.unit,
             "-" if r.ratio is None else f"{r.ratio:.2f}x",
-            "-" if r.target is None else f">= {r.target:g}x",
+            "-" if r.target is None else f"{'<=' if r.lower_is_better else '>='} {r.target:g}x",
             {True: "pass", False: "FAIL", None: "-"}[r.passed],
         )
         for r in rows

@@ -8,6 +8,8 @@ at the N-th event after it. KIND: ours | aiohttp | httpx.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -77,8 +79,43 @@ async def bare_httpx(url: str, n: int) -> float:
         return await count_events(response.aiter_lines(), n)
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def ours_memory(url: str, n: int) -> str:
+    """Consume ``n`` events; report peak RSS (MB) of the first and second half as JSON."""
+    from event_streamer import EventStreamer
+
+    peaks = [0.0, 0.0]
+    async with EventStreamer(url, "bench") as client:
+        sc = client.create_streaming_client(1, batch_ack_interval=1.0)
+        done = asyncio.Event()
+        count = 0
+
+        @sc.on_event("Transfer")
+        def handle(events: list[dict[str, object]]) -> None:
+            nonlocal count
+            count += len(events)
+            if count % 10_000 == 0:
+                half = 0 if count <= n // 2 else 1
+                peaks[half] = max(peaks[half], rss_mb())
+            if count >= n:
+                done.set()
+
+        await sc.start_streaming()
+        await done.wait()
+        await sc.disconnect()
+    return json.dumps({"first_half_mb": peaks[0], "second_half_mb": peaks[1], "events": count})
+
+
 def main() -> None:
     kind, url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if kind == "memory":
+        print(asyncio.run(ours_memory(url, n)))
+        return
     runner = {"ours": ours, "aiohttp": bare_aiohttp, "httpx": bare_httpx}[kind]
     print(f"{asyncio.run(runner(url, n)):.1f}")
 

@@ -60,7 +60,10 @@ def build(total: int) -> bytes:
 
 
 def main() -> None:
-    total, ready = int(sys.argv[1]), sys.argv[2]
+    # python _stream_server.py EVENTS [REPEAT] READY: REPEAT sends the EVENTS block that many
+    # times (a million events without a million lines in memory).
+    total, ready = int(sys.argv[1]), sys.argv[-1]
+    repeat = int(sys.argv[2]) if len(sys.argv) > 3 else 1
     payload = build(total)
     chunk = 256 * 1024
 
@@ -70,8 +73,9 @@ def main() -> None:
         )
         await response.prepare(request)
         view = memoryview(payload)
-        for start in range(0, len(payload), chunk):
-            await response.write(view[start : start + chunk])
+        for _ in range(repeat):
+            for start in range(0, len(payload), chunk):
+                await response.write(view[start : start + chunk])
         await response.write_eof()
         return response
 

@@ -17,8 +17,9 @@ class Row:
     ours: float
     baseline: float | None
     unit: str
-    target: float | None  # minimum ratio ours/baseline
+    target: float | None  # minimum ratio ours/baseline (maximum when lower_is_better)
     note: str = ""
+    lower_is_better: bool = False  # e.g. memory against a budget in the baseline column
 
     @property
     def ratio(self) -> float | None:
@@ -30,6 +31,8 @@ class Row:
     def passed(self) -> bool | None:
         if self.target is None or self.ratio is None:
             return None
+        if self.lower_is_better:
+            return self.ratio <= self.target
         return self.ratio >= self.target
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,0 +1,79 @@
+"""End-to-end latency: transaction receipt on anvil -> the StreamingClient handler call.
+
+anvil automines, the chain has confirmation_blocks=0 and a 0.1 s poll interval
+(average_block_time). Target: p95 < 2 x poll interval + 100 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+from event_streamer import EventStreamer, subscription_from_abi
+from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.testing import start_local_stack
+
+from ._table import Row
+
+POLL = 0.1
+
+
+async def measure(n: int) -> list[float]:
+    stack = start_local_stack(heartbeat_interval=5.0, average_block_time=POLL)
+    try:
+        async with (
+            DevChain(stack.rpc_url) as chain,
+            EventStreamer(stack.service_url, "latency") as client,
+        ):
+            emitter = await chain.deploy_emitter()
+            sub = await client.create_subscription(
+                subscription_from_abi(
+                    Emitter.abi(),
+                    "Transfer",
+                    chain_id=stack.chain_id,
+                    addresses=[emitter.address],
+                    start_block=await chain.block_number(),
+                )
+            )
+            arrived: dict[int, float] = {}
+            sc = client.create_streaming_client(sub.id)
+
+            @sc.on_event("Transfer")
+            def record(events: list[dict[str, object]]) -> None:
+                now = time.monotonic()
+                for event in events:
+                    arrived.setdefault(int(str(event["value"])), now)
+
+            await sc.start_streaming()
+            sent: dict[int, float] = {}
+            for i in range(n):
+                await emitter.emit_many(i, 1)  # returns with the receipt (automine)
+                sent[i] = time.monotonic()
+                await asyncio.sleep(0.02)
+            deadline = time.monotonic() + 30
+            while len(arrived) < n and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            await sc.disconnect()
+        return [arrived[i] - sent[i] for i in range(n) if i in arrived]
+    finally:
+        stack.stop()
+
+
+def run(quick: bool) -> list[Row]:
+    n = 100 if quick else 500
+    latencies = sorted(asyncio.run(measure(n)))
+    p50 = statistics.median(latencies) * 1000
+    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
+    target = (2 * POLL + 0.1) * 1000
+    return [
+        Row(
+            f"latency: receipt -> handler p95 over {len(latencies)} transfers (ms)",
+            p95,
+            target,
+            "ms",
+            1.0,
+            f"p50 {p50:.0f} ms, poll {POLL * 1000:.0f} ms",
+            lower_is_better=True,
+        ),
+    ]
