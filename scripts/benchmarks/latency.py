@@ -7,6 +7,7 @@ anvil automines, the chain has confirmation_blocks=0 and a 0.1 s poll interval
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 
@@ -37,6 +38,7 @@ async def measure(n: int) -> list[float]:
                 )
             )
             arrived: dict[int, float] = {}
+            all_in = asyncio.Event()
             sc = client.create_streaming_client(sub.id)
 
             @sc.on_event("Transfer")
@@ -44,6 +46,8 @@ async def measure(n: int) -> list[float]:
                 now = time.monotonic()
                 for event in events:
                     arrived.setdefault(int(str(event["value"])), now)
+                if len(arrived) >= n:
+                    all_in.set()
 
             await sc.start_streaming()
             sent: dict[int, float] = {}
@@ -51,9 +55,9 @@ async def measure(n: int) -> list[float]:
                 await emitter.emit_many(i, 1)  # returns with the receipt (automine)
                 sent[i] = time.monotonic()
                 await asyncio.sleep(0.02)
-            deadline = time.monotonic() + 30
-            while len(arrived) < n and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
+            with contextlib.suppress(TimeoutError):  # late or lost ones are counted as missing
+                async with asyncio.timeout(30):
+                    await all_in.wait()
             await sc.disconnect()
         return [arrived[i] - sent[i] for i in range(n) if i in arrived]
     finally:
