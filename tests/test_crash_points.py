@@ -175,3 +175,58 @@ async def test_rate_limits_back_off_instead_of_splitting(anvil: Anvil, tmp_path:
     finally:
         service.cleanup()
         proxy.stop()
+
+
+async def test_flapping_primary_fails_over_then_returns_after_recovery(
+    anvil: Anvil, tmp_path: Path
+) -> None:
+    primary = RpcProxy(anvil.url)
+    config = _config(tmp_path, failure_threshold=2, recovery_timeout=1.0, success_threshold=1)
+    service = start_service(config=config, workdir=tmp_path / "svc")
+    try:
+        register_chain(service.url, anvil.url, 31337)
+        async with DevChain(anvil.url) as chain, EventStreamer(service.url, "flap") as client:
+            from event_streamer.models import ChainConfigUpdate
+
+            await client.update_chain(31337, ChainConfigUpdate(rpc_urls=[primary.url, anvil.url]))
+            emitter = await chain.deploy_emitter()
+            sub = await subscribe(client, LocalStack(service.url, anvil.url, 31337), chain, emitter)
+            sc = client.create_streaming_client(sub.id)
+            seen: list[int] = []
+            sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
+            await sc.start_streaming()
+
+            async def state() -> str:
+                return str((await client.get_circuit_breaker_metrics("rpc:31337:0")).state)
+
+            for flap in range(2):  # down, then up again, twice
+                primary.fail = True
+                await emitter.emit_many(flap * 200, 100)
+                down_target = flap * 200 + 100
+                await until(lambda n=down_target: len(seen) >= n, what="events while down")
+                assert await state() == "open"
+                primary.fail = False
+                calls_before = primary.calls["eth_blockNumber"]
+                await emitter.emit_many(flap * 200 + 100, 100)
+                up_target = flap * 200 + 200
+                await until(lambda n=up_target: len(seen) >= n, what="events after recovery")
+
+                async def back_on_primary(before: int = calls_before) -> bool:
+                    return primary.calls["eth_blockNumber"] > before + 2 and (
+                        await state() == "closed"
+                    )
+
+                await until(back_on_primary, what="traffic back on the primary")
+            await sc.disconnect()
+        assert sorted(seen) == list(range(400))  # no gap across the flaps
+        transitions = (await _metrics(service.url)).state_transitions.additional_properties
+        assert transitions["closed->open"] == 2
+        assert transitions["half_open->closed"] == 2
+    finally:
+        service.cleanup()
+        primary.stop()
+
+
+async def _metrics(url: str) -> Any:
+    async with EventStreamer(url, "flap") as client:
+        return await client.get_circuit_breaker_metrics("rpc:31337:0")
