@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import orjson
 from starlette.applications import Starlette
@@ -73,11 +72,3 @@ def create_app(settings: Settings, *, service: Service | None = None) -> Starlet
     )
     app.state.service = service
     return app
-
-
-def handler_names(service: Any) -> set[str]:
-    """Every operationId the app serves (for tests)."""
-    names: set[str] = set()
-    for module in (_api_health, _api_subscriptions, _api_streaming, _api_chains, _api_breakers):
-        names.update(module.handlers(service))
-    return names

@@ -16,7 +16,6 @@ import logging
 import random
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,7 +53,6 @@ class SubscriptionWorker:
         rpc: RpcPool,
         hub: Hub,
         batch_size: int,
-        token_for: Callable[[int, int], str],
         faults: FaultPoints | None = None,
     ) -> None:
         self.subscription_id = subscription_id
@@ -63,7 +61,6 @@ class SubscriptionWorker:
         self.rpc = rpc
         self.hub = hub
         self.batch_size = batch_size
-        self.token_for = token_for
         self.wake = asyncio.Event()
         self._decoder: tuple[str, EventDecoder] | None = None
         self._timestamps: OrderedDict[int, str] = OrderedDict()
@@ -259,7 +256,6 @@ class IngestManager:
         rpc: RpcPool,
         hub: Hub,
         batch_size: int,
-        token_for: Callable[[int, int], str],
         faults: FaultPoints | None = None,
     ) -> None:
         self.faults = faults
@@ -267,7 +263,6 @@ class IngestManager:
         self.rpc = rpc
         self.hub = hub
         self.batch_size = batch_size
-        self.token_for = token_for
         self.workers: dict[int, SubscriptionWorker] = {}
 
     def ensure(self, subscription_id: int) -> None:
@@ -279,7 +274,6 @@ class IngestManager:
                 self.rpc,
                 self.hub,
                 self.batch_size,
-                self.token_for,
                 self.faults,
             )
             worker.task = asyncio.create_task(worker.run(), name=f"ingest-{subscription_id}")

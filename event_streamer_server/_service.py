@@ -39,7 +39,7 @@ class Service:
         await self.storage.open()
         self.signer = TokenSigner(await self.storage.secret())
         self.ingest = IngestManager(
-            self.storage, self.rpc, self.hub, self.settings.batch_size, self.token_for, self.faults
+            self.storage, self.rpc, self.hub, self.settings.batch_size, self.faults
         )
         await self.seed_chains()
         await self.load_chains()
