@@ -114,7 +114,8 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def stream_subscription(call: Call) -> Any:
         sid = call.params["subscription_id"]
-        if await service.storage.get_subscription(sid) is None:
+        sub = await service.storage.get_subscription(sid)
+        if sub is None:
             raise ApiError.not_found("Subscription", f"No subscription with id {sid}")
         token = call.params.get("resume_token")
         resume_from = 0
@@ -128,7 +129,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             # The SDK advances its token only after handlers finished: everything up to it is
             # handled, so it counts as acknowledged.
             await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
-        conn = service.open_stream(sid)
+        conn = service.open_stream(sid, int(sub["chain_id"]))
         conn.sent_upto = resume_from
         return StreamingResponse(
             deliver(conn),

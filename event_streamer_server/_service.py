@@ -62,9 +62,9 @@ class Service:
     def token_for(self, subscription_id: int, seq: int) -> str:
         return self.signer.make(subscription_id, seq)
 
-    def open_stream(self, subscription_id: int) -> Connection:
+    def open_stream(self, subscription_id: int, chain_id: int) -> Connection:
         conn = self.hub.open(subscription_id)
-        self.ingest.ensure(subscription_id)
+        self.ingest.ensure(subscription_id, chain_id)
         return conn
 
     async def release(self, conn: Connection) -> None:

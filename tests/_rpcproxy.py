@@ -31,6 +31,7 @@ class RpcProxy:
         self.rate_limited = 0  # answer this many eth_getLogs calls with HTTP 429
         self.calls: Counter[str] = Counter()
         self.spans: list[tuple[int, int]] = []
+        self.topics_seen: list[list[Any]] = []  # the topics filter of every eth_getLogs
         self._http = httpx.Client(timeout=30)
         proxy = self
 
@@ -65,6 +66,8 @@ class RpcProxy:
         if method == "eth_getLogs" and self.rate_limited > 0:
             self.rate_limited -= 1
             return 429, {"error": "rate limit exceeded"}
+        if method == "eth_getLogs":
+            self.topics_seen.append(request["params"][0].get("topics", []))
         if method == "eth_getLogs" and self.max_span is not None:
             flt = request["params"][0]
             lo, hi = int(flt["fromBlock"], 16), int(flt["toBlock"], 16)
