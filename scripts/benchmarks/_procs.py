@@ -16,6 +16,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
 
+def _pin(cpu: int) -> None:
+    """Keep a benchmark process on one CPU: server and client on different cores in every run
+    (left to the scheduler they sometimes share one, which swings figures by a third)."""
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {cpu})
+
+
 def start_server(
     script: str, *args: str, timeout: float = 60.0
 ) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
@@ -24,6 +31,7 @@ def start_server(
         [sys.executable, str(HERE / script), *args, str(ready)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        preexec_fn=lambda: _pin(0),
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -55,6 +63,7 @@ def run_client(python: str, script: Path, *args: str, timeout: float = 300.0) ->
         timeout=timeout,
         env=env,
         check=False,
+        preexec_fn=lambda: _pin(1),
     )
     if out.returncode != 0:
         raise RuntimeError(f"{script.name} {args} failed:\n{out.stdout}\n{out.stderr}")
