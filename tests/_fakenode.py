@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from ._jsonserver import JsonServer
 
 
 class FakeNode:
@@ -22,36 +21,14 @@ class FakeNode:
         self.mode = "ok"
         self.head = 100
         self.calls: Counter[str] = Counter()
-        node = self
+        self._server = JsonServer(self._handle)
+        self.url = self._server.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length", 0))
-                request = json.loads(self.rfile.read(length))
-                node.calls[request["method"]] += 1
-                if node.mode == "http500":
-                    self._send(500, {"error": "boom"})
-                    return
-                self._send(200, node.answer(request))
-
-            def _send(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
+    def _handle(self, request: dict[str, Any]) -> tuple[int, Any]:
+        self.calls[request["method"]] += 1
+        if self.mode == "http500":
+            return 500, {"error": "boom"}
+        return 200, self.answer(request)
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         base = {"jsonrpc": "2.0", "id": request["id"]}
@@ -72,5 +49,4 @@ class FakeNode:
         return {**base, "error": {"code": -32601, "message": f"method {method} not found"}}
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()

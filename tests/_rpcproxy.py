@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
+
+from ._jsonserver import JsonServer
 
 
 class RpcProxy:
@@ -33,28 +32,8 @@ class RpcProxy:
         self.spans: list[tuple[int, int]] = []
         self.topics_seen: list[list[Any]] = []  # the topics filter of every eth_getLogs
         self._http = httpx.Client(timeout=30)
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                status, payload = proxy.handle(json.loads(body))
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
+        self._server = JsonServer(self.handle)
+        self.url = self._server.url
 
     def handle(self, request: dict[str, Any]) -> tuple[int, Any]:
         method = request["method"]
@@ -98,6 +77,5 @@ class RpcProxy:
         return 200, {**base, "error": error}
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
         self._http.close()
