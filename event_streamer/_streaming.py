@@ -424,11 +424,9 @@ class StreamingClient:
                 except (
                     EventStreamerAuthError,
                     EventStreamerNotFoundError,
+                    EventStreamerValidationError,  # e.g. a rejected resume token
                     PoisonBatchError,
                 ) as err:
-                    await self._fail(err)
-                    raise
-                except EventStreamerValidationError as err:  # e.g. invalid resume token
                     await self._fail(err)
                     raise
                 except (EventStreamerConnectionError, EventStreamerRateLimitError) as err:

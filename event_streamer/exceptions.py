@@ -30,6 +30,7 @@ errors chain the underlying httpx exception (``raise ... from err``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -57,28 +58,13 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
 class FieldError:
     """One offending field: where it is and what is wrong with it."""
 
-    __slots__ = ("field", "message", "type")
-
-    def __init__(self, field: str, message: str, type: str | None = None) -> None:
-        self.field = field
-        self.message = message
-        self.type = type
-
-    def __repr__(self) -> str:
-        return f"FieldError(field={self.field!r}, message={self.message!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FieldError) and (self.field, self.message, self.type) == (
-            other.field,
-            other.message,
-            other.type,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.field, self.message, self.type))
+    field: str
+    message: str
+    type: str | None = None
 
 
 class EventStreamerSDKError(Exception):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import uuid
@@ -300,11 +301,9 @@ class IngestManager:
         batch_size: int,
         faults: FaultPoints | None = None,
     ) -> None:
-        self.faults = faults
-        self.storage = storage
-        self.rpc = rpc
-        self.hub = hub
-        self.batch_size = batch_size
+        self._new_worker = functools.partial(
+            ChainWorker, storage=storage, rpc=rpc, hub=hub, batch_size=batch_size, faults=faults
+        )
         self.workers: dict[int, ChainWorker] = {}
         self.chain_of: dict[int, int] = {}  # subscription id -> chain id
 
@@ -312,9 +311,7 @@ class IngestManager:
         self.chain_of[subscription_id] = chain_id
         worker = self.workers.get(chain_id)
         if worker is None or worker.task is None or worker.task.done():
-            worker = ChainWorker(
-                chain_id, self.storage, self.rpc, self.hub, self.batch_size, self.faults
-            )
+            worker = self._new_worker(chain_id)
             worker.members = {s for s, c in self.chain_of.items() if c == chain_id}
             worker.task = asyncio.create_task(worker.run(), name=f"ingest-chain-{chain_id}")
             self.workers[chain_id] = worker

@@ -13,6 +13,7 @@ from ._rpc import RpcPool
 from ._settings import Settings
 from ._storage import Storage
 from ._streams import Connection, Hub
+from ._time import now_iso
 from ._tokens import TokenSigner
 
 __all__ = ["Service"]
@@ -105,8 +106,6 @@ class Service:
 
     async def load_chains(self) -> int:
         """(Re)build node access from storage; returns the number of chains."""
-        from ._time import now_iso
-
         chains = await self.storage.list_chains()
         active = {c["chain_id"]: c for c in chains if c["status"] == "active"}
         for chain_id in self.rpc.chain_ids():
