@@ -238,7 +238,7 @@ def _select_event(events: list[ABIEvent], wanted: str) -> ABIEvent:
     if "(" in wanted:
         # Compare canonical forms so `Foo(uint)` finds `Foo(uint256)`.
         try:
-            target = event_signature(_parse_signature(wanted))
+            target = event_signature(parse_signature(wanted))
         except ABIParsingError as err:
             raise _fail("event_name", f"invalid event signature {wanted!r}: {err}") from err
         matches = [e for e in events if event_signature(e) == target]
@@ -256,7 +256,7 @@ def _select_event(events: list[ABIEvent], wanted: str) -> ABIEvent:
     )
 
 
-def _parse_signature(signature: str) -> dict[str, Any]:
+def parse_signature(signature: str) -> dict[str, Any]:
     """``Name(type,...)`` -> a raw event element (tuples become nested components)."""
     name, _, rest = signature.partition("(")
     if not rest.endswith(")"):

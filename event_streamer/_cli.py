@@ -593,12 +593,12 @@ def abi_topic0(s: Settings, signature: str | None, abi_file: str | None, event: 
         _fail("give a signature, or --abi FILE --event NAME", EXIT_USAGE)
 
     def compute() -> dict[str, str]:
-        from ._abi import _parse_signature, extract_abi_event
+        from ._abi import extract_abi_event, parse_signature
 
         target: Any = (
             extract_abi_event(_read_abi(abi_file), event)  # type: ignore[arg-type]
             if signature is None
-            else _parse_signature(signature)
+            else parse_signature(signature)
         )
         return {"signature": event_signature(target), "topic0": event_topic0(target)}
 

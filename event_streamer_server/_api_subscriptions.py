@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from event_streamer._abi import event_inputs, event_topic0
+from event_streamer.abi import event_inputs, event_topic0
 from event_streamer.exceptions import ABIParsingError
 
 from ._contract import FieldProblem

@@ -1,0 +1,49 @@
+"""The ABI toolkit as a public module: parsing, signatures, topic0 and log decoding.
+
+Other packages (the reference service, scripts, users' tools) import these names from here,
+never from the private modules that implement them.
+"""
+
+from ._abi import (
+    ABIConstructor,
+    ABIError,
+    ABIFallback,
+    ABIFunction,
+    ABIReceive,
+    AbiSource,
+    ContractABI,
+    check_event,
+    event_inputs,
+    event_signature,
+    event_topic0,
+    extract_abi_event,
+    extract_abi_events,
+    load_abi,
+    parse_contract_abi,
+    parse_signature,
+)
+from ._abi_types import AbiType, parse_type
+from ._decoder import METADATA_KEYS, EventDecoder
+
+__all__ = [
+    "METADATA_KEYS",
+    "ABIConstructor",
+    "ABIError",
+    "ABIFallback",
+    "ABIFunction",
+    "ABIReceive",
+    "AbiSource",
+    "AbiType",
+    "ContractABI",
+    "EventDecoder",
+    "check_event",
+    "event_inputs",
+    "event_signature",
+    "event_topic0",
+    "extract_abi_event",
+    "extract_abi_events",
+    "load_abi",
+    "parse_contract_abi",
+    "parse_signature",
+    "parse_type",
+]
