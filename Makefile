@@ -16,7 +16,7 @@ HAND := event_streamer event_streamer_server
 
 DEMO_ARGS ?=
 
-.PHONY: test-faults help demo setup generate check-generated lint format test test-all bench bench-quick contract check-contract
+.PHONY: test-unit test-faults help demo setup generate check-generated lint format test test-all bench bench-quick contract check-contract
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -59,14 +59,17 @@ format: setup  ## apply ruff fixes and formatting
 demo: setup  ## anvil + the service, live Transfer stream with progress, summary
 	$(RUN) python scripts/demo.py $(DEMO_ARGS)
 
-test: setup  ## the test suite (slow fault/soak suites excluded)
+test: setup  ## the test suite: every kind but the slow soak/fuzz runs (~3 min)
 	$(RUN) pytest -q
+
+test-unit: setup  ## pure unit tests only: no processes, no sockets (seconds)
+	$(RUN) pytest -q tests/unit
 
 test-all: setup  ## every test, slow suites included
 	$(RUN) pytest -q -m ''
 
-test-faults: setup  ## reliability: slow fault suites + 50/50 kill -9 crash-restart soak with figures
-	$(RUN) pytest -q -m slow
+test-faults: setup  ## reliability: every fault suite, the slow fuzz run, the 50/50 kill -9 soak with figures
+	$(RUN) pytest -q -m 'faults or slow'
 	$(RUN) python scripts/faults.py --service-kills 50 --consumer-kills 50
 
 bench: setup  ## every benchmark, one table of ratios vs same-run baselines

@@ -8,7 +8,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ._spec import operations, spec
+from tests._spec import operations, spec
 
 _URI = "urn:spec"
 _REGISTRY = Registry().with_resource(

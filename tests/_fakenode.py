@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ._jsonserver import JsonServer
+from tests._jsonserver import JsonServer
 
 
 class FakeNode:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from ._jsonserver import JsonServer
+from tests._jsonserver import JsonServer
 
 
 class RpcProxy:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ._fakenode import FakeNode
+from tests._fakenode import FakeNode
 
 pytest_plugins = ["event_streamer_server.pytest_plugin"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,16 +70,6 @@ def run_client(python: str, script: Path, *args: str, timeout: float = 300.0) ->
 
 
 def sdk05_python() -> str:
-    """A throwaway venv with the published event-streamer-sdk 0.5.0 (never a project dep)."""
-    venv = Path(tempfile.gettempdir()) / "event-streamer-bench-sdk05"
-    python = venv / "bin" / "python"
-    if not (venv / ".ok").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = os.environ.get("UV") or shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
-        subprocess.run([uv, "venv", "--quiet", str(venv)], check=True)
-        subprocess.run(
-            [uv, "pip", "install", "--quiet", "--python", str(python), "event-streamer-sdk==0.5.0"],
-            check=True,
-        )
-        (venv / ".ok").touch()
-    return str(python)
+    """The throwaway venv's interpreter with the published 0.5.0 client (scripts/sdk05_venv.py)."""
+    script = str(ROOT / "scripts" / "sdk05_venv.py")
+    return subprocess.check_output([sys.executable, script], text=True).strip()
