@@ -23,6 +23,7 @@ from ._abi import (
     parse_signature,
 )
 from ._abi_types import AbiType, parse_type
+from ._checksum import checksum_hex40
 from ._decoder import METADATA_KEYS, EventDecoder
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ContractABI",
     "EventDecoder",
     "check_event",
+    "clear_caches",
     "event_inputs",
     "event_signature",
     "event_topic0",
@@ -47,3 +49,8 @@ __all__ = [
     "parse_signature",
     "parse_type",
 ]
+
+
+def clear_caches() -> None:
+    """Forget memoised address checksums (benchmarks use it to measure a cold start)."""
+    checksum_hex40.cache_clear()

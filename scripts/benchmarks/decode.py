@@ -9,8 +9,7 @@ from eth_abi import decode, encode
 from eth_utils import to_checksum_address
 
 from event_streamer import EventDecoder
-from event_streamer._abi_types import AbiType, parse_type
-from event_streamer._checksum import checksum_hex40
+from event_streamer.abi import AbiType, clear_caches, parse_type
 
 from ._table import Row, rate
 
@@ -159,7 +158,7 @@ def _measure(
         assert ours.decode(log) == base.decode(log), "decoder and baseline disagree"
 
     def run_ours() -> int:
-        checksum_hex40.cache_clear()  # every round starts cold, as a new process would
+        clear_caches()  # every round starts cold, as a new process would
         for log in logs:
             ours.decode(log)
         return len(logs)

@@ -1,4 +1,4 @@
-"""Fault suites: crash points, failing storage, crash-restart soaks. All carry the `faults` marker."""
+"""Fault suites (crash points, failing storage, crash-restart soaks): all marked `faults`."""
 
 from __future__ import annotations
 
