@@ -1,0 +1,3 @@
+async with EventStreamer(service_url, subscriber_id) as client:
+    # Your code here
+    pass
