@@ -16,12 +16,16 @@ import ast
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
-from event_streamer import EventStreamer, StreamingClient, subscription_from_abi
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout, for tests._stack
+
+from event_streamer import EventStreamer, StreamingClient
 from event_streamer.models import SubscriptionResponse
 from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.testing import LocalStack
+from tests._stack import subscribe, until
 
 FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
@@ -30,9 +34,12 @@ class Harness:
     """The local stack as the examples' placeholders need it."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.url: str = config["service_url"]
-        self.rpc_url: str = config["rpc_url"]
-        self.chain_id: int = config["chain_id"]
+        self.stack = LocalStack(config["service_url"], config["rpc_url"], config["chain_id"])
+        self.url, self.rpc_url, self.chain_id = (
+            self.stack.service_url,
+            self.stack.rpc_url,
+            self.stack.chain_id,
+        )
         self.extra: dict[str, Any] = config.get("extra", {})
         self._clients: list[EventStreamer] = []
         self._streams: list[StreamingClient] = []
@@ -62,35 +69,21 @@ class Harness:
         start, last = await self.transfers(n)
         assert self.emitter is not None
         client = await self.client(subscriber_id)
-        return await client.create_subscription(
-            subscription_from_abi(
-                Emitter.abi(),
-                "Transfer",
-                chain_id=self.chain_id,
-                addresses=[self.emitter.address],
-                start_block=start,
-                end_block=last if end else None,
-                subscriber_id=subscriber_id,
-            )
+        return await subscribe(
+            client,
+            self.stack,
+            self.chain,
+            self.emitter,
+            start_block=start,
+            end_block=last if end else None,
+            subscriber_id=subscriber_id,
         )
 
     def track(self, stream: StreamingClient) -> StreamingClient:
         self._streams.append(stream)
         return stream
 
-    async def until(
-        self, condition: Callable[[], bool | Awaitable[bool]], within: float = 30.0
-    ) -> None:
-        async def poll() -> None:
-            while True:
-                result = condition()
-                if not isinstance(result, bool):
-                    result = await result
-                if result:
-                    return
-                await asyncio.sleep(0.02)
-
-        await asyncio.wait_for(poll(), within)
+    until = staticmethod(until)
 
     async def close(self) -> None:
         for stream in self._streams:
