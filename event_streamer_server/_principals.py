@@ -43,8 +43,8 @@ __all__ = [
     "digest_key",
     "generate_key",
     "key_id_of",
-    "parse_api_keys",
     "parse_api_key_table",
+    "parse_api_keys",
     "resolve_subscriber",
     "subscriber_filter",
     "verify_key",
@@ -57,7 +57,7 @@ KEY_ID_CHARS = 8
 MAX_KEY_LENGTH = 512  # longer presented keys are rejected before hashing
 MAX_SUBSCRIBER_ID = 200  # as in the OpenAPI schema
 _ALPHABET = string.ascii_letters + string.digits
-_KEY_RE = re.compile(r"es_(admin|subscriber)_([A-Za-z0-9]{%d})" % RANDOM_CHARS)
+_KEY_RE = re.compile(rf"es_(admin|subscriber)_([A-Za-z0-9]{{{RANDOM_CHARS}}})")
 
 
 class KeyConfigError(ValueError):

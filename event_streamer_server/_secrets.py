@@ -17,7 +17,8 @@ secret whose grace has not ended, only while ``accept_legacy_until`` has not pas
 
 Errors: ``TokenRejected`` subclasses ``_tokens.InvalidToken`` (so existing ``except`` clauses
 keep answering 400/410), with a ``reason``: ``malformed``, ``signature`` (forged, another
-subscriber's, or signed by a retired secret: one answer, no oracle) or ``subscription``. Its message is safe to return to callers.
+subscriber's, or signed by a retired secret: one answer, no oracle) or ``subscription``.
+Its message is safe to return to callers.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Strict integer parsing for paths, queries and headers.
 
-Python's ``int()`` accepts far more than an HTTP API should: Unicode digits (``"١"``), ``_``
+Python's ``int()`` accepts far more than an HTTP API should: Unicode digits (``"\\u0661"``), ``_``
 separators (``"1_0"``), signs, surrounding whitespace and unbounded lengths (a 1 MB digit string
 costs quadratic time). ``parse_int`` accepts only ASCII digits, bounded in length and value, and
 raises ``StrictIntError`` (a ``ValueError``) with a short reason the API turns into a 4xx.
@@ -43,7 +43,7 @@ def parse_int(
         raise StrictIntError("expected digits, got an empty value")
     if len(text) > max_digits:
         raise StrictIntError(f"at most {max_digits} digits")
-    # Check characters before int(): int() would accept "١", "1_0", " 1", "+1".
+    # Check characters before int(): int() would accept "\u0661", "1_0", " 1", "+1".
     if not _ASCII_DIGITS.issuperset(text):
         raise StrictIntError("only ASCII digits 0-9 are allowed")
     if not allow_leading_zeros and len(text) > 1 and text[0] == "0":

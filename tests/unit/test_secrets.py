@@ -38,7 +38,8 @@ def codec(keyring: Keyring, clock: Clock) -> TokenCodec:
 def test_round_trip_bound_to_subscription_and_subscriber(clock: Clock) -> None:
     c = codec(Keyring(Secret.generate()), clock)
     token = c.sign(ResumeClaims(7, 42), subscriber_id="alice")
-    assert token.startswith("rt_") and token.count(".") == 1
+    assert token.startswith("rt_")
+    assert token.count(".") == 1
     assert c.verify(token, subscription_id=7, subscriber_id="alice") == ResumeClaims(7, 42)
     with pytest.raises(TokenRejected) as other_subscriber:
         c.verify(token, subscription_id=7, subscriber_id="mallory")
@@ -68,11 +69,11 @@ def test_rotation_drops_expired_secrets_and_round_trips_storage(clock: Clock) ->
     again = Keyring.from_records(ring.to_records())
     assert again == ring
     assert ring.current.value.hex() not in repr(ring)  # secrets never in reprs
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one secret"):
         Keyring.from_records([])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="16 bytes"):
         Secret(b"short")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="grace"):
         ring.rotate(now=0, grace=-1)
 
 
@@ -96,7 +97,7 @@ def test_legacy_tokens_accepted_only_while_allowed(clock: Clock) -> None:
         "rt_abc",
         "rt_a.b.c",
         "rt_é.x",
-        "rt_١.٢",
+        "rt_\u0661.\u0662",
         "rt_" + "a" * 600 + ".b",
         "rt_!!.??",
         "rt_e30.AAAA",  # {} with a wrong signature
