@@ -43,6 +43,7 @@ __all__ = [
     "digest_key",
     "generate_key",
     "key_id_of",
+    "legacy_admin_key",
     "parse_api_key_table",
     "parse_api_keys",
     "resolve_subscriber",
@@ -224,6 +225,19 @@ def _stored(kind: Any, key: Any, subscriber_id: Any, field: str, pepper: bytes) 
         digest=digest_key(key, pepper=pepper),
         kind=kind,
         subscriber_id=subscriber_id,
+    )
+
+
+def legacy_admin_key(api_key: str, *, pepper: bytes = b"") -> StoredKey:
+    """The old single ``api_key`` setting as an admin key (any 1-512 ASCII characters, for
+    compatibility: unlike ``api_keys`` entries it has no 16-character minimum).
+    """
+    if not api_key or len(api_key) > MAX_KEY_LENGTH or not api_key.isascii():
+        raise KeyConfigError("api_key", f"must be 1-{MAX_KEY_LENGTH} ASCII characters")
+    return StoredKey(
+        key_id=key_id_of(api_key, pepper=pepper),
+        digest=digest_key(api_key, pepper=pepper),
+        kind="admin",
     )
 
 

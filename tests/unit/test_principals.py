@@ -18,6 +18,7 @@ from event_streamer_server._principals import (
     digest_key,
     generate_key,
     key_id_of,
+    legacy_admin_key,
     parse_api_key_table,
     parse_api_keys,
     resolve_subscriber,
@@ -154,3 +155,11 @@ def test_authorisation() -> None:
     assert required.value.status == 400
     with pytest.raises(AccessDenied):
         resolve_subscriber(ALICE, "bob", default="alice")
+
+
+def test_legacy_single_api_key_is_an_admin_key() -> None:
+    stored = legacy_admin_key("s3cret", pepper=b"p")
+    assert Authenticator([stored], pepper=b"p").authenticate("s3cret") == stored.principal()
+    assert stored.principal().is_admin
+    with pytest.raises(KeyConfigError, match="api_key"):
+        legacy_admin_key("ключ")
