@@ -23,6 +23,7 @@ from ._abi import (
     parse_signature,
 )
 from ._abi_types import AbiType, parse_type
+from ._decode_limits import DecodeLimitError, DecodeLimits
 from ._decoder import METADATA_KEYS, EventDecoder
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "AbiSource",
     "AbiType",
     "ContractABI",
+    "DecodeLimitError",
+    "DecodeLimits",
     "EventDecoder",
     "check_event",
     "event_inputs",
