@@ -317,12 +317,11 @@ class EventDecoder:
     """
 
     __slots__ = (
-        "_budgeted",
-        "_check_hex",
         "_head",
         "_n_topics",
         "_plan",
         "_ratio",
+        "_strict",
         "anonymous",
         "limits",
         "name",
@@ -377,10 +376,12 @@ class EventDecoder:
         self._n_topics = topic
         self._head = offset
         self._ratio = limits.max_size_ratio
-        # Only values reached through offsets can cost more than the data they sit in.
-        self._budgeted = any(kind == _DATA_DYNAMIC for _, kind, _, _ in plan)
-        # Static words go through int(..., 16); raw-hex copies (bytesN) need an explicit check.
-        self._check_hex = any(_carries_raw_hex(t) for _, t, indexed in inputs if not indexed)
+        # Offsets need the strict hex check and a budget: only values reached through them can
+        # cost more than the data they sit in. Raw-hex copies (bytesN) need the check too. Plain
+        # static words need neither (int(..., 16) parses them), which keeps Transfers fast.
+        self._strict = any(kind == _DATA_DYNAMIC for _, kind, _, _ in plan) or any(
+            _carries_raw_hex(t) for _, t, indexed in inputs if not indexed
+        )
 
     def __repr__(self) -> str:
         return f"EventDecoder({self.signature!r})"
@@ -431,15 +432,15 @@ class EventDecoder:
         h = data[2:]
         if len(h) < self._head or len(h) % 2:
             raise _Malformed(f"data is {len(h) / 2:g} bytes; the event needs {self._head // 2}")
-        budget: list[int] = []
-        if self._budgeted or self._check_hex:
+        budget = None
+        if self._strict:
             # int(..., 16) alone takes "-", "_", spaces and non-ASCII digits (a negative offset
             # would read backwards), and raw copies are not parsed at all. unhexlify is strict.
             try:
                 binascii.unhexlify(h)
             except (binascii.Error, ValueError):
                 raise _Malformed("data is not hex") from None
-            budget.append(self._ratio * len(h))
+            budget = [self._ratio * len(h)]
         out: dict[str, Any] = {}
         for key, kind, a, b in self._plan:
             if kind == _TOPIC_ADDRESS:
