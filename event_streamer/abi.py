@@ -24,6 +24,7 @@ from ._abi import (
 )
 from ._abi_types import AbiType, parse_type
 from ._checksum import checksum_hex40
+from ._decode_limits import DecodeLimitError, DecodeLimits
 from ._decoder import METADATA_KEYS, EventDecoder
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "AbiSource",
     "AbiType",
     "ContractABI",
+    "DecodeLimitError",
+    "DecodeLimits",
     "EventDecoder",
     "check_event",
     "clear_caches",

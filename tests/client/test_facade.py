@@ -738,7 +738,7 @@ def _public_names() -> Iterator[str]:
     for name in dir(event_streamer):
         if name.startswith("_") and name != "__version__":
             continue
-        if name in {"exceptions", "models", "annotations"}:
+        if name in {"abi", "exceptions", "models", "annotations"}:  # public submodules
             continue
         yield name
 
