@@ -74,9 +74,12 @@ def raise_for_status(
     body = _body(content)
     info = body if isinstance(body, Mapping) else {}
     error_code = info.get("error_code") if isinstance(info.get("error_code"), str) else None
-    message = str(info.get("error") or httpx.codes.get_reason_phrase(status) or "error")
+    reason = httpx.codes.get_reason_phrase(status) or "error"
+    message = str(info.get("error") or reason)
     if info.get("detail"):
         message = f"{message}: {info['detail']}"
+    # Every message names the status: the v0.4 docs test `"404" in str(e)`.
+    message = f"HTTP {status} {reason}" + ("" if message == reason else f": {message}")
     common: dict[str, Any] = {
         "status_code": status,
         "body": body,
@@ -104,7 +107,7 @@ def raise_for_status(
         raise EventStreamerValidationError(message, field_errors=_field_errors(body), **common)
     if status >= 500:
         raise EventStreamerServerError(message, **common)
-    raise EventStreamerSDKError(message, **common)
+    raise EventStreamerConnectionError(message, **common)
 
 
 def transport_error(err: httpx.TransportError, method: str, url: str) -> EventStreamerSDKError:

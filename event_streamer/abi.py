@@ -4,9 +4,12 @@ Other packages (the reference service, scripts, users' tools) import these names
 never from the private modules that implement them.
 """
 
+from typing import Any as _Any
+
+from . import _abi
 from ._abi import (
     ABIConstructor,
-    ABIError,
+    ABIErrorEntry,
     ABIFallback,
     ABIFunction,
     ABIReceive,
@@ -28,7 +31,7 @@ from ._decoder import METADATA_KEYS, EventDecoder
 __all__ = [
     "METADATA_KEYS",
     "ABIConstructor",
-    "ABIError",
+    "ABIErrorEntry",
     "ABIFallback",
     "ABIFunction",
     "ABIReceive",
@@ -47,3 +50,9 @@ __all__ = [
     "parse_signature",
     "parse_type",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    if name == "ABIError":  # deprecated alias of ABIErrorEntry (warns)
+        return _abi.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
