@@ -74,12 +74,10 @@ def raise_for_status(
     body = _body(content)
     info = body if isinstance(body, Mapping) else {}
     error_code = info.get("error_code") if isinstance(info.get("error_code"), str) else None
-    reason = httpx.codes.get_reason_phrase(status) or "error"
-    message = str(info.get("error") or reason)
+    message = str(info.get("error") or httpx.codes.get_reason_phrase(status) or "error")
     if info.get("detail"):
         message = f"{message}: {info['detail']}"
-    # Every message names the status: the v0.4 docs test `"404" in str(e)`.
-    message = f"HTTP {status} {reason}" + ("" if message == reason else f": {message}")
+    # str(error) ends with "(METHOD url -> status)": the v0.4 docs test `"404" in str(e)`.
     common: dict[str, Any] = {
         "status_code": status,
         "body": body,

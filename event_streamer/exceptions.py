@@ -30,8 +30,8 @@ their documented order: ``except EventStreamerConnectionError`` catches a 404 (i
 carries "404"), and a timeout is *not* a connection error, so an ``except
 EventStreamerTimeoutError`` clause after it still sees timeouts.
 
-HTTP errors carry the response's status code (also in the message: ``HTTP 404: ...``), parsed
-body, request method and URL; transport errors chain the underlying httpx exception
+HTTP errors carry the response's status code (``str(error)`` ends with ``(GET url -> 404)``),
+parsed body, request method and URL; transport errors chain the underlying httpx exception
 (``raise ... from err``).
 """
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -7,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.breaker_state import BreakerState, check_breaker_state
+from ..types import run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_metrics import CircuitBreakerMetrics
@@ -33,6 +35,9 @@ class RpcClientStatus:
     is_healthy: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
+
     def to_dict(self) -> dict[str, Any]:
         state: str = self.state
 
@@ -53,7 +58,7 @@ class RpcClientStatus:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_metrics import CircuitBreakerMetrics  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -85,5 +90,5 @@ class RpcClientStatus:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
