@@ -25,8 +25,9 @@ class RpcClientStatus:
         metrics (CircuitBreakerMetrics):  Example: {'name': 'rpc:31337:0', 'state': 'closed', 'failure_count': 1,
             'success_count': 99, 'consecutive_failures': 0, 'consecutive_successes': 12, 'total_calls': 100,
             'half_open_calls': 0, 'last_failure_time': '2026-11-27T10:20:00Z', 'last_success_time': '2026-11-27T10:30:00Z',
-            'state_transitions': {'closed->open': 1, 'open->half_open': 1, 'half_open->closed': 1}, 'success_rate': 99.0,
-            'failure_rate': 1.0, 'average_response_time': 2.5, 'chain_id': 31337, 'rpc_url': 'http://127.0.0.1:8545'}.
+            'state_transitions': {'closed->open': 1, 'open->half_open': 1, 'half_open->closed': 1}, 'success_rate': 0.99,
+            'failure_rate': 0.01, 'success_rate_percent': 99.0, 'failure_rate_percent': 1.0, 'average_response_time': 2.5,
+            'chain_id': 31337, 'rpc_url': 'http://127.0.0.1:8545'}.
         is_healthy (bool):
     """
 
