@@ -128,16 +128,14 @@ def _check_abi_input(inp: ABIInput) -> None:
 
 
 def _check_abi_event(event: ABIEvent) -> None:
+    problems = []
     if event.type_ != "event":
-        raise EventStreamerValidationError(
-            "invalid ABIEvent: type must be 'event'",
-            field_errors=[FieldError("type", "must be 'event'")],
-        )
+        problems.append(FieldError("type", "must be 'event'"))
     if not isinstance(event.name, str) or not event.name.strip():
-        raise EventStreamerValidationError(
-            "invalid ABIEvent: name must be a non-empty string",
-            field_errors=[FieldError("name", "must be a non-empty string")],
-        )
+        problems.append(FieldError("name", "must be a non-empty string"))
+    if problems:
+        details = "; ".join(f"{p.field} {p.message}" for p in problems)
+        raise ABIParsingError(f"invalid ABIEvent: {details}", field_errors=problems)
 
 
 register_validator(ABIInput, _check_abi_input)
