@@ -143,9 +143,9 @@ def test_runtime_contract_module_agrees_with_the_spec() -> None:
     from event_streamer import _contract
 
     ops = operations()
-    assert _contract.OPERATIONS == {op_id: (m, p) for op_id, (m, p, _) in ops.items()}
+    assert {op_id: (m, p) for op_id, (m, p, _) in ops.items()} == _contract.OPERATIONS
     marked = {op_id for op_id, (_, _, op) in ops.items() if op.get("x-idempotent") is True}
-    assert _contract.IDEMPOTENT_OPERATIONS == marked
+    assert marked == _contract.IDEMPOTENT_OPERATIONS
     assert marked  # the acks, heartbeats, breaker resets and chain refresh
     streaming = {
         op_id: op["x-streaming"] for op_id, (_, _, op) in ops.items() if "x-streaming" in op
