@@ -55,8 +55,10 @@ class EventStreamer:
 
     Use it as ``async with EventStreamer(url, subscriber_id) as client:``; it owns one
     ``httpx.AsyncClient`` (unless you pass ``http_client``, which stays yours to close).
-    Every call has a timeout; idempotent calls are retried (see ``max_retries``); failures raise
-    the :mod:`event_streamer.exceptions` tree.
+    Every call is bounded: ``timeout`` per network operation, ``call_deadline`` in total
+    (default: the ``timeout`` seconds), ``max_response_bytes`` per body (the cap needs the
+    client's own transport: not applied to a ``http_client`` you pass). Idempotent calls are
+    retried (``max_retries``); failures raise the :mod:`event_streamer.exceptions` tree.
     """
 
     def __init__(
