@@ -40,6 +40,7 @@ from .exceptions import (
     EventStreamerConnectionError,
     EventStreamerProtocolError,
     EventStreamerTimeoutError,
+    EventStreamerValidationError,
 )
 
 __all__ = ["EventStreamer"]
@@ -172,7 +173,8 @@ class EventStreamer:
             ) from err
         except httpx.TransportError as err:
             raise transport_error(err, method, url) from err
-        except (KeyError, TypeError, ValueError) as err:  # a 2xx body the model cannot read
+        # A body the models cannot read (their construction-time checks included).
+        except (KeyError, TypeError, ValueError, EventStreamerValidationError) as err:
             raise EventStreamerProtocolError(
                 f"{method} {url}: response does not match the contract: {err!r}",
                 method=method,

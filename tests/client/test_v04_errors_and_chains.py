@@ -138,3 +138,13 @@ async def test_get_chain_reads_like_the_readme() -> None:
         ["http://127.0.0.1:8545"],
         1.0,
     )
+
+
+async def test_a_response_the_models_refuse_is_a_protocol_error() -> None:
+    from event_streamer import EventStreamerProtocolError
+
+    sub = spec()["components"]["schemas"]["SubscriptionResponse"]["example"]
+    broken = {**sub, "event_signature": {**sub["event_signature"], "name": ""}}
+    async with _client(lambda request: httpx.Response(200, json=broken)) as client:
+        with pytest.raises(EventStreamerProtocolError, match="does not match the contract"):
+            await client.get_subscription(1)
