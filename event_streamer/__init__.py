@@ -10,9 +10,12 @@ Public surface (everything else lives in ``_``-prefixed modules):
 - Models: :mod:`event_streamer.models`.
 """
 
+from typing import Any as _Any
+
+from . import _abi
 from ._abi import (
     ABIConstructor,
-    ABIError,
+    ABIErrorEntry,
     ABIFallback,
     ABIFunction,
     ABIReceive,
@@ -31,6 +34,7 @@ from ._ndjson import LineDecoder
 from ._retry import RetryPolicy
 from ._streaming import StreamingClient
 from ._subscriptions import subscription_from_abi
+from ._version import __version__
 from .exceptions import (
     ABIParsingError,
     EventDecodeError,
@@ -51,16 +55,15 @@ from .exceptions import (
     LineTooLongError,
     MalformedLineError,
     PoisonBatchError,
+    ResponseTooLargeError,
     SubscriptionNotFoundError,
     TruncatedLineError,
 )
 from .models import ABIEvent, ABIInput, SubscriptionCreate, SubscriptionUpdate
 
-__version__ = "0.1.0"
-
 __all__ = [
     "ABIConstructor",
-    "ABIError",
+    "ABIErrorEntry",
     "ABIEvent",
     "ABIFallback",
     "ABIFunction",
@@ -91,6 +94,7 @@ __all__ = [
     "LineTooLongError",
     "MalformedLineError",
     "PoisonBatchError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "StreamStats",
     "StreamingClient",
@@ -108,3 +112,10 @@ __all__ = [
     "subscription_from_abi",
     "to_checksum_address",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    # ABIError (an ABI entry of type `error`) read like an exception class: renamed ABIErrorEntry.
+    if name == "ABIError":
+        return _abi.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

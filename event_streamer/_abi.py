@@ -8,19 +8,20 @@ output) or a solc ``contracts`` map with exactly one contract.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from eth_hash.auto import keccak
 
-from ._abi_types import AbiType, parse_type
-from .exceptions import ABIParsingError, FieldError
+from ._abi_types import AbiType, _parse_error, parse_type
+from .exceptions import ABIParsingError
 from .models.abi import ABIEvent, ABIInput
 
 __all__ = [
     "ABIConstructor",
-    "ABIError",
+    "ABIErrorEntry",
     "ABIFallback",
     "ABIFunction",
     "ABIReceive",
@@ -57,8 +58,8 @@ class ABIFunction:
 
 
 @dataclass(frozen=True, slots=True)
-class ABIError:
-    """A custom error of a contract ABI."""
+class ABIErrorEntry:
+    """A custom error of a contract ABI (an ABI *entry* of type ``error``, not an exception)."""
 
     name: str
     inputs: list[ABIInput] = field(default_factory=list)
@@ -86,13 +87,20 @@ class ABIReceive:
     state_mutability: str = "payable"
 
 
+_CONTRACT_KEYS = ("events", "functions", "errors", "constructor", "fallback", "receive")
+
+
 @dataclass(frozen=True, slots=True)
-class ContractABI:
-    """Everything in a contract ABI, parsed and validated."""
+class ContractABI(Mapping[str, Any]):
+    """Everything in a contract ABI, parsed and validated.
+
+    Typed attributes (``parsed.events``), and also a read-only mapping with the same keys
+    (``parsed["events"]``), as the v0.4 SDK returned a dict.
+    """
 
     events: list[ABIEvent] = field(default_factory=list)
     functions: list[ABIFunction] = field(default_factory=list)
-    errors: list[ABIError] = field(default_factory=list)
+    errors: list[ABIErrorEntry] = field(default_factory=list)
     constructor: ABIConstructor | None = None
     fallback: ABIFallback | None = None
     receive: ABIReceive | None = None
@@ -101,9 +109,16 @@ class ContractABI:
         """The event with this name (or full signature, for overloads)."""
         return _select_event(self.events, name_or_signature)
 
+    def __getitem__(self, key: str) -> Any:
+        if key not in _CONTRACT_KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
 
-def _fail(path: str, message: str) -> ABIParsingError:
-    return ABIParsingError(f"{path}: {message}", field_errors=[FieldError(path, message)])
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CONTRACT_KEYS)
+
+    def __len__(self) -> int:
+        return len(_CONTRACT_KEYS)
 
 
 def load_abi(abi: AbiSource) -> list[Mapping[str, Any]]:
@@ -113,7 +128,7 @@ def load_abi(abi: AbiSource) -> list[Mapping[str, Any]]:
         try:
             loaded = json.loads(loaded)
         except (ValueError, UnicodeDecodeError) as err:
-            raise _fail("abi", f"not valid JSON: {err}") from err
+            raise _parse_error("abi", f"not valid JSON: {err}") from err
     if isinstance(loaded, Mapping):
         if "abi" in loaded:
             return load_abi(loaded["abi"])
@@ -122,12 +137,12 @@ def load_abi(abi: AbiSource) -> list[Mapping[str, Any]]:
             return load_abi(_single_solc_contract(contracts))
         if "type" in loaded:
             return [loaded]
-        raise _fail("abi", "expected an ABI list, or an artifact with an 'abi' key")
+        raise _parse_error("abi", "expected an ABI list, or an artifact with an 'abi' key")
     if not isinstance(loaded, Sequence) or isinstance(loaded, str | bytes):
-        raise _fail("abi", f"expected an ABI list, got {type(loaded).__name__}")
+        raise _parse_error("abi", f"expected an ABI list, got {type(loaded).__name__}")
     for i, element in enumerate(loaded):
         if not isinstance(element, Mapping):
-            raise _fail(f"abi[{i}]", "each ABI element must be an object")
+            raise _parse_error(f"abi[{i}]", "each ABI element must be an object")
     return list(loaded)
 
 
@@ -141,7 +156,9 @@ def _single_solc_contract(contracts: Mapping[str, Any]) -> Any:
             found.update({f"{key}:{n}": c for n, c in value.items() if isinstance(c, Mapping)})
     if len(found) != 1:
         names = ", ".join(sorted(found)) or "none"
-        raise _fail("abi", f"artifact holds {len(found)} contracts ({names}); pass one's 'abi'")
+        raise _parse_error(
+            "abi", f"artifact holds {len(found)} contracts ({names}); pass one's 'abi'"
+        )
     return next(iter(found.values()))
 
 
@@ -150,22 +167,22 @@ def _check_inputs(raw: Any, path: str, *, event: bool) -> list[tuple[str, AbiTyp
     if raw is None:
         return []
     if not isinstance(raw, Sequence) or isinstance(raw, str):
-        raise _fail(path, "must be a list")
+        raise _parse_error(path, "must be a list")
     out = []
     for i, inp in enumerate(raw):
         ipath = f"{path}[{i}]"
         if not isinstance(inp, Mapping):
-            raise _fail(ipath, "must be an object")
+            raise _parse_error(ipath, "must be an object")
         name = inp.get("name")
         if name is not None and not isinstance(name, str):
-            raise _fail(f"{ipath}.name", "must be a string")
+            raise _parse_error(f"{ipath}.name", "must be a string")
         indexed = inp.get("indexed", False)
         if indexed is None:
             indexed = False
         if not isinstance(indexed, bool):
-            raise _fail(f"{ipath}.indexed", "must be true or false")
+            raise _parse_error(f"{ipath}.indexed", "must be true or false")
         if indexed and not event:
-            raise _fail(f"{ipath}.indexed", "only event inputs can be indexed")
+            raise _parse_error(f"{ipath}.indexed", "only event inputs can be indexed")
         out.append((name or "", parse_type(inp.get("type"), inp.get("components"), ipath), indexed))
     return out
 
@@ -174,16 +191,16 @@ def check_event(raw: Mapping[str, Any], path: str | None = None) -> list[tuple[s
     """Validate a raw event element; return its inputs as (name, type, indexed)."""
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise _fail(f"{path or 'event'}.name", "an event needs a non-empty name")
+        raise _parse_error(f"{path or 'event'}.name", "an event needs a non-empty name")
     path = path or name
     anonymous = raw.get("anonymous", False)
     if not isinstance(anonymous, bool):
-        raise _fail(f"{path}.anonymous", "must be true or false")
+        raise _parse_error(f"{path}.anonymous", "must be true or false")
     inputs = _check_inputs(raw.get("inputs"), f"{path}.inputs", event=True)
     n_indexed = sum(1 for _, _, indexed in inputs if indexed)
     if n_indexed > _MAX_INDEXED[anonymous]:
         kind = "an anonymous" if anonymous else "a non-anonymous"
-        raise _fail(
+        raise _parse_error(
             f"{path}.inputs",
             f"{kind} event can index at most {_MAX_INDEXED[anonymous]} inputs, got {n_indexed}",
         )
@@ -194,7 +211,7 @@ def event_inputs(event: ABIEvent | Mapping[str, Any]) -> list[tuple[str, AbiType
     """Validated (name, type, indexed) of an event model or raw element."""
     raw = event.to_dict() if isinstance(event, ABIEvent) else event
     if raw.get("type", "event") != "event":
-        raise _fail("event.type", "must be 'event'")
+        raise _parse_error("event.type", "must be 'event'")
     return check_event(raw)
 
 
@@ -233,14 +250,14 @@ def _events(elements: list[Mapping[str, Any]]) -> list[ABIEvent]:
 
 def _select_event(events: list[ABIEvent], wanted: str) -> ABIEvent:
     if not isinstance(wanted, str) or not wanted.strip():
-        raise _fail("event_name", "must be a non-empty event name or signature")
+        raise _parse_error("event_name", "must be a non-empty event name or signature")
     wanted = wanted.strip()
     if "(" in wanted:
         # Compare canonical forms so `Foo(uint)` finds `Foo(uint256)`.
         try:
             target = event_signature(parse_signature(wanted))
         except ABIParsingError as err:
-            raise _fail("event_name", f"invalid event signature {wanted!r}: {err}") from err
+            raise _parse_error("event_name", f"invalid event signature {wanted!r}: {err}") from err
         matches = [e for e in events if event_signature(e) == target]
     else:
         matches = [e for e in events if e.name == wanted]
@@ -248,9 +265,11 @@ def _select_event(events: list[ABIEvent], wanted: str) -> ABIEvent:
         return matches[0]
     if not matches:
         available = ", ".join(sorted({event_signature(e) for e in events})) or "none"
-        raise _fail("event_name", f"event {wanted!r} not found in ABI; available: {available}")
+        raise _parse_error(
+            "event_name", f"event {wanted!r} not found in ABI; available: {available}"
+        )
     overloads = ", ".join(event_signature(e) for e in matches)
-    raise _fail(
+    raise _parse_error(
         "event_name",
         f"event name {wanted!r} is ambiguous (overloaded): pass one of {overloads}",
     )
@@ -260,7 +279,7 @@ def parse_signature(signature: str) -> dict[str, Any]:
     """``Name(type,...)`` -> a raw event element (tuples become nested components)."""
     name, _, rest = signature.partition("(")
     if not rest.endswith(")"):
-        raise _fail("event_name", "signature must look like Name(type,...)")
+        raise _parse_error("event_name", "signature must look like Name(type,...)")
     return {"name": name.strip(), "inputs": [_sig_input(t) for t in _split_types(rest[:-1])]}
 
 
@@ -288,25 +307,28 @@ def _sig_input(type_str: str) -> dict[str, Any]:
     return {"type": type_str}
 
 
-def extract_abi_events(abi: AbiSource) -> dict[str, ABIEvent]:
-    """Every event in ``abi``, keyed by name (overloaded events by full signature)."""
-    events = _events(load_abi(abi))
+def extract_abi_events(abi_json: AbiSource) -> dict[str, ABIEvent]:
+    """Every event in ``abi_json``, keyed by name (overloaded events by full signature)."""
+    events = _events(load_abi(abi_json))
     counts: dict[str, int] = {}
     for e in events:
         counts[e.name] = counts.get(e.name, 0) + 1
     return {(e.name if counts[e.name] == 1 else event_signature(e)): e for e in events}
 
 
-def extract_abi_event(abi: AbiSource, event_name: str) -> ABIEvent:
-    """The event called ``event_name`` (a bare name, or a full signature for overloads)."""
-    return _select_event(_events(load_abi(abi)), event_name)
+def extract_abi_event(abi_json: AbiSource, event_name: str) -> ABIEvent:
+    """The event called ``event_name`` (a bare name, or a full signature for overloads).
+
+    ``abi_json``: a JSON string, a parsed ABI list, or a compiler artifact.
+    """
+    return _select_event(_events(load_abi(abi_json)), event_name)
 
 
-def parse_contract_abi(abi: AbiSource) -> ContractABI:
+def parse_contract_abi(abi_json: AbiSource) -> ContractABI:
     """Parse a whole contract ABI: events, functions, errors, constructor, fallback, receive."""
-    elements = load_abi(abi)
+    elements = load_abi(abi_json)
     functions: list[ABIFunction] = []
-    errors: list[ABIError] = []
+    errors: list[ABIErrorEntry] = []
     constructor = fallback = receive = None
     for i, el in enumerate(elements):
         kind = el.get("type", "function")  # very old ABIs omit type for functions
@@ -315,7 +337,7 @@ def parse_contract_abi(abi: AbiSource) -> ContractABI:
         if kind == "function":
             name = el.get("name")
             if not isinstance(name, str) or not name:
-                raise _fail(f"{path}.name", "a function needs a name")
+                raise _parse_error(f"{path}.name", "a function needs a name")
             _check_inputs(el.get("inputs"), f"{name}.inputs", event=False)
             _check_inputs(el.get("outputs"), f"{name}.outputs", event=False)
             functions.append(
@@ -329,9 +351,9 @@ def parse_contract_abi(abi: AbiSource) -> ContractABI:
         elif kind == "error":
             name = el.get("name")
             if not isinstance(name, str) or not name:
-                raise _fail(f"{path}.name", "an error needs a name")
+                raise _parse_error(f"{path}.name", "an error needs a name")
             _check_inputs(el.get("inputs"), f"{name}.inputs", event=False)
-            errors.append(ABIError(name, _models(el.get("inputs"))))
+            errors.append(ABIErrorEntry(name, _models(el.get("inputs"))))
         elif kind == "constructor":
             _check_inputs(el.get("inputs"), "constructor.inputs", event=False)
             constructor = ABIConstructor(_models(el.get("inputs")), mutability or "nonpayable")
@@ -340,9 +362,20 @@ def parse_contract_abi(abi: AbiSource) -> ContractABI:
         elif kind == "receive":
             receive = ABIReceive("payable")
         elif kind != "event":
-            raise _fail(f"{path}.type", f"unknown ABI element type {kind!r}")
+            raise _parse_error(f"{path}.type", f"unknown ABI element type {kind!r}")
     return ContractABI(_events(elements), functions, errors, constructor, fallback, receive)
 
 
 def _models(raw: Any) -> list[ABIInput]:
     return [ABIInput.from_dict(dict(i)) for i in raw or []]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ABIError":
+        warnings.warn(
+            "ABIError is deprecated: use ABIErrorEntry (an ABI entry, not an exception)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ABIErrorEntry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -83,17 +83,17 @@ class AbiType:
         return inner + "".join("[]" if d is None else f"[{d}]" for d in self.dims)
 
 
-def _fail(path: str, message: str) -> ABIParsingError:
+def _parse_error(path: str, message: str) -> ABIParsingError:
     return ABIParsingError(f"{path}: {message}", field_errors=[FieldError(path, message)])
 
 
 def parse_type(type_str: Any, components: Any, path: str) -> AbiType:
     """Parse one input's ``type`` (and ``components`` for tuples); ``path`` names the input."""
     if not isinstance(type_str, str) or not type_str:
-        raise _fail(f"{path}.type", "must be a non-empty string")
+        raise _parse_error(f"{path}.type", "must be a non-empty string")
     match = _TYPE_RE.match(type_str.strip())
     if match is None:
-        raise _fail(f"{path}.type", f"invalid Solidity type {type_str!r}")
+        raise _parse_error(f"{path}.type", f"invalid Solidity type {type_str!r}")
     base, size_str, dims_str = match["base"], match["size"], match["dims"]
     aliased = _ALIASES.get(base + size_str)
     if aliased is not None:
@@ -103,37 +103,39 @@ def parse_type(type_str: Any, components: Any, path: str) -> AbiType:
         if d == "":
             dims.append(None)
         elif int(d) < 1:
-            raise _fail(f"{path}.type", f"array length must be >= 1 in {type_str!r}")
+            raise _parse_error(f"{path}.type", f"array length must be >= 1 in {type_str!r}")
         else:
             dims.append(int(d))
     size = int(size_str) if size_str else 0
     if base in ("uint", "int"):
         if not (8 <= size <= 256 and size % 8 == 0):
-            raise _fail(f"{path}.type", f"{base}N needs N in 8..256, step 8; got {type_str!r}")
+            raise _parse_error(
+                f"{path}.type", f"{base}N needs N in 8..256, step 8; got {type_str!r}"
+            )
         return AbiType(base, size, tuple(dims))
     if base == "bytes" and size_str:
         if not 1 <= size <= 32:
-            raise _fail(f"{path}.type", f"bytesN needs N in 1..32; got {type_str!r}")
+            raise _parse_error(f"{path}.type", f"bytesN needs N in 1..32; got {type_str!r}")
         return AbiType("fixedbytes", size, tuple(dims))
     if size_str:
-        raise _fail(f"{path}.type", f"invalid Solidity type {type_str!r}")
+        raise _parse_error(f"{path}.type", f"invalid Solidity type {type_str!r}")
     if base in ("address", "bool", "bytes", "string"):
         return AbiType(base, 0, tuple(dims))
     if base == "tuple":
         return AbiType("tuple", 0, tuple(dims), _parse_components(components, path))
-    raise _fail(f"{path}.type", f"unsupported Solidity type {type_str!r}")
+    raise _parse_error(f"{path}.type", f"unsupported Solidity type {type_str!r}")
 
 
 def _parse_components(components: Any, path: str) -> tuple[tuple[str, AbiType], ...]:
     if not isinstance(components, Sequence) or isinstance(components, str) or not components:
-        raise _fail(f"{path}.components", "a tuple needs a non-empty list of components")
+        raise _parse_error(f"{path}.components", "a tuple needs a non-empty list of components")
     out: list[tuple[str, AbiType]] = []
     for i, comp in enumerate(components):
         cpath = f"{path}.components[{i}]"
         if not isinstance(comp, Mapping):
-            raise _fail(cpath, "must be an object")
+            raise _parse_error(cpath, "must be an object")
         name = comp.get("name") or ""
         if not isinstance(name, str):
-            raise _fail(f"{cpath}.name", "must be a string")
+            raise _parse_error(f"{cpath}.name", "must be a string")
         out.append((name, parse_type(comp.get("type"), comp.get("components"), cpath)))
     return tuple(out)

@@ -28,6 +28,7 @@ from .exceptions import (
     EventStreamerConnectionError,
     EventStreamerNotFoundError,
     EventStreamerSDKError,
+    EventStreamerTimeoutError,
     EventStreamerValidationError,
 )
 from .models import ChainConfigRequest, ChainConfigUpdate, SubscriptionUpdate
@@ -75,7 +76,7 @@ def run(settings: Settings, work: Callable[[EventStreamer], Coroutine[Any, Any, 
             code = EXIT_NOT_FOUND
         elif isinstance(exc, EventStreamerAuthError):
             code, hint = EXIT_AUTH, " (pass --api-key or set EVENT_STREAMER_API_KEY)"
-        elif isinstance(exc, EventStreamerConnectionError):
+        elif isinstance(exc, EventStreamerConnectionError | EventStreamerTimeoutError):
             code, hint = EXIT_CONNECTION, f" (is the service running at {settings.url}?)"
         elif isinstance(exc, EventStreamerValidationError) and exc.field_errors:
             hint = " [" + "; ".join(f"{e.field}: {e.message}" for e in exc.field_errors) + "]"

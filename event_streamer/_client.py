@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import attrs
 import httpx
 from event_streamer_api import Client
-from event_streamer_api.api.chains import (
-    create_chain,
-    delete_chain,
-    get_chain,
-    get_chain_stats,
-    list_chains,
-    refresh_chains,
-    update_chain,
-)
-from event_streamer_api.api.circuit_breakers import (
-    get_circuit_breaker_config,
-    get_circuit_breaker_health,
-    get_circuit_breaker_metrics,
-    get_circuit_breaker_status,
-    reset_all_circuit_breakers,
-    reset_circuit_breaker,
-)
-from event_streamer_api.api.health import get_health
-from event_streamer_api.api.streaming import (
-    acknowledge_batch,
-    acknowledge_batch_bulk,
-    send_client_heartbeat,
-)
-from event_streamer_api.api.subscriptions import (
-    create_subscription,
-    delete_subscription,
-    get_last_processed_block,
-    get_processing_status,
-    get_subscription,
-    list_subscriptions,
-    update_subscription,
-)
 from event_streamer_api.models import (
     BatchAckRequest,
     BulkBatchAckRequest,
@@ -51,41 +21,26 @@ from event_streamer_api.models import (
 from event_streamer_api.types import UNSET, Unset
 
 from . import _abi
+from . import models as m
+from ._contract import OPERATION_MODULES, OPERATIONS
 from ._errors import raise_for_status, transport_error
+from ._limits import DEFAULT_MAX_RESPONSE_BYTES, BodyLimitTransport
 from ._retry import RetryPolicy, RetryTransport
 from ._streaming import StreamingClient
 from ._subscriptions import validate_subscription_create, validate_subscription_update
+from ._validation import chain_request, chain_update, positive_seconds
+from ._validation import invalid as _invalid
+from ._validation import non_empty as _non_empty
+from ._validation import positive_int as _positive_int
+from ._validation import service_url as _service_url
+from ._validation import timeout as _timeout
+from ._version import __version__
 from .exceptions import (
     EventStreamerClosedError,
     EventStreamerConnectionError,
     EventStreamerProtocolError,
+    EventStreamerTimeoutError,
     EventStreamerValidationError,
-    FieldError,
-)
-from .models import (
-    BatchAckResponse,
-    BulkBatchAckResponse,
-    ChainConfig,
-    ChainConfigRequest,
-    ChainConfigResponse,
-    ChainConfigUpdate,
-    ChainListResponse,
-    ChainRefreshResponse,
-    ChainStatsResponse,
-    CircuitBreakerConfigResponse,
-    CircuitBreakerHealthResponse,
-    CircuitBreakerMetrics,
-    CircuitBreakerResetResponse,
-    CircuitBreakerStatusResponse,
-    ClientHeartbeatResponse,
-    DeleteResponse,
-    HealthResponse,
-    LastProcessedBlockResponse,
-    ProcessingStatusResponse,
-    SubscriptionCreate,
-    SubscriptionListResponse,
-    SubscriptionResponse,
-    SubscriptionUpdate,
 )
 
 __all__ = ["EventStreamer"]
@@ -93,26 +48,7 @@ __all__ = ["EventStreamer"]
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_VERSION = "0.1.0"
 _UNOPENED, _OPEN, _CLOSED = "unopened", "open", "closed"
-
-
-def _invalid(field: str, message: str) -> EventStreamerValidationError:
-    return EventStreamerValidationError(
-        f"invalid {field}: {message}", field_errors=[FieldError(field, message)]
-    )
-
-
-def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise _invalid(name, f"must be an integer >= {minimum}, got {value!r}")
-    return value
-
-
-def _non_empty(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _invalid(name, f"must be a non-empty string, got {value!r}")
-    return value
 
 
 class EventStreamer:
@@ -120,8 +56,10 @@ class EventStreamer:
 
     Use it as ``async with EventStreamer(url, subscriber_id) as client:``; it owns one
     ``httpx.AsyncClient`` (unless you pass ``http_client``, which stays yours to close).
-    Every call has a timeout; idempotent calls are retried (see ``max_retries``); failures raise
-    the :mod:`event_streamer.exceptions` tree.
+    Every call is bounded: ``timeout`` per network operation, ``call_deadline`` in total
+    (default: the ``timeout`` seconds), ``max_response_bytes`` per body (the cap needs the
+    client's own transport: not applied to a ``http_client`` you pass). Idempotent calls are
+    retried (``max_retries``); failures raise the :mod:`event_streamer.exceptions` tree.
     """
 
     def __init__(
@@ -133,35 +71,35 @@ class EventStreamer:
         headers: Mapping[str, str] | None = None,
         api_key: str | None = None,
         max_retries: int = 2,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        call_deadline: float | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        url = httpx.URL(_non_empty("service_url", service_url))
-        if url.scheme not in ("http", "https") or not url.host:
-            raise _invalid("service_url", f"must be an http(s) URL, got {service_url!r}")
-        self.service_url = str(url).rstrip("/")
+        self.service_url = _service_url(service_url)
         self.subscriber_id = _non_empty("subscriber_id", subscriber_id)
         _positive_int("max_retries", max_retries, minimum=0)
-        if isinstance(timeout, int | float) and not isinstance(timeout, bool):
-            if timeout <= 0:
-                raise _invalid("timeout", f"must be > 0 seconds, got {timeout!r}")
-            timeout = httpx.Timeout(float(timeout))
-        elif not isinstance(timeout, httpx.Timeout):
-            raise _invalid("timeout", f"must be seconds or an httpx.Timeout, got {timeout!r}")
-        self.timeout: httpx.Timeout = timeout
-        all_headers = {"User-Agent": f"event-streamer-sdk/{_VERSION}", **(headers or {})}
+        self.timeout: httpx.Timeout = _timeout(timeout)
+        # A total deadline per call (retries included): a per-read timeout alone lets a server
+        # that drips one byte at a time hold a call for ever.
+        if call_deadline is None:
+            call_deadline = timeout if isinstance(timeout, int | float) else 30.0
+        self.call_deadline = positive_seconds("call_deadline", call_deadline)
+        self.max_response_bytes = _positive_int("max_response_bytes", max_response_bytes)
+        all_headers = {"User-Agent": f"event-streamer-sdk/{__version__}", **(headers or {})}
         if api_key is not None:
             all_headers["Authorization"] = f"Bearer {_non_empty('api_key', api_key)}"
         self.retry_policy = RetryPolicy(max_retries=max_retries)
         self._owns_http = http_client is None
         if http_client is None:
+            inner = BodyLimitTransport(
+                transport or httpx.AsyncHTTPTransport(), self.max_response_bytes
+            )
             http_client = httpx.AsyncClient(
                 base_url=self.service_url,
                 headers=all_headers,
                 timeout=self.timeout,
-                transport=RetryTransport(
-                    transport or httpx.AsyncHTTPTransport(), self.retry_policy
-                ),
+                transport=RetryTransport(inner, self.retry_policy),
             )
         else:
             http_client.headers.update(all_headers)
@@ -217,17 +155,26 @@ class EventStreamer:
             raise EventStreamerClosedError("this EventStreamer was closed; create a new one")
 
     async def _call(
-        self, endpoint: ModuleType, expected: type[T], *, resource: str = "resource", **kw: Any
+        self, operation: str, expected: type[T], *, resource: str = "resource", **kw: Any
     ) -> T:
-        """Call ``endpoint.asyncio_detailed``; return its parsed 2xx body or raise."""
+        """Call the generated ``operation``; return its parsed 2xx body or raise."""
         self._ensure_open()
-        request = endpoint._get_kwargs(**kw)
-        method, url = request["method"].upper(), f"{self.service_url}{request['url']}"
+        endpoint = importlib.import_module(f"{OPERATION_MODULES[operation]}.{operation}")
+        method, path = OPERATIONS[operation]
+        url = f"{self.service_url}{path.format(**kw)}"
         try:
-            response = await endpoint.asyncio_detailed(client=self._api, **kw)
+            async with asyncio.timeout(self.call_deadline):
+                response = await endpoint.asyncio_detailed(client=self._api, **kw)
+        except TimeoutError as err:
+            raise EventStreamerTimeoutError(
+                f"{method} {url} did not finish within call_deadline ({self.call_deadline}s)",
+                method=method,
+                url=url,
+            ) from err
         except httpx.TransportError as err:
             raise transport_error(err, method, url) from err
-        except (KeyError, TypeError, ValueError) as err:  # a 2xx body the model cannot read
+        # A body the models cannot read (their construction-time checks included).
+        except (KeyError, TypeError, ValueError, EventStreamerValidationError) as err:
             raise EventStreamerProtocolError(
                 f"{method} {url}: response does not match the contract: {err!r}",
                 method=method,
@@ -254,28 +201,33 @@ class EventStreamer:
         return response.parsed
 
     # -- health ---------------------------------------------------------------------------------
-    async def get_health(self) -> HealthResponse:
+    async def get_health(self) -> m.HealthResponse:
         """The service's health document."""
-        return await self._call(get_health, HealthResponse)
+        return await self._call("get_health", m.HealthResponse)
 
     async def health_check(self) -> bool:
         """True when the service answers healthy; False when it is down or unreachable."""
         try:
             health = await self.get_health()
-        except EventStreamerConnectionError:
+        except (EventStreamerConnectionError, EventStreamerTimeoutError):
             return False
         return health.status == "healthy"
 
     # -- subscriptions --------------------------------------------------------------------------
-    async def create_subscription(self, subscription: SubscriptionCreate) -> SubscriptionResponse:
+    async def create_subscription(
+        self, subscription: m.SubscriptionCreate
+    ) -> m.SubscriptionResponse:
         """Create a subscription; ``subscriber_id`` defaults to this client's."""
-        if not isinstance(subscription, SubscriptionCreate):
-            raise _invalid("subscription", "must be a SubscriptionCreate")
+        if not isinstance(subscription, m.SubscriptionCreate):
+            raise _invalid("subscription", "must be a m.SubscriptionCreate")
         if isinstance(subscription.subscriber_id, Unset):  # a copy: the caller's object is theirs
             subscription = attrs.evolve(subscription, subscriber_id=self.subscriber_id)
         validate_subscription_create(subscription)
         return await self._call(
-            create_subscription, SubscriptionResponse, resource="subscription", body=subscription
+            "create_subscription",
+            m.SubscriptionResponse,
+            resource="subscription",
+            body=subscription,
         )
 
     async def list_subscriptions(
@@ -285,7 +237,7 @@ class EventStreamer:
         *,
         subscriber_id: str | None = None,
         all_subscribers: bool = False,
-    ) -> SubscriptionListResponse:
+    ) -> m.SubscriptionListResponse:
         """One page of subscriptions: this client's (or ``subscriber_id``'s, or everyone's)."""
         _positive_int("page", page)
         if _positive_int("page_size", page_size) > 100:
@@ -294,34 +246,34 @@ class EventStreamer:
         if not all_subscribers:
             owner = self.subscriber_id if subscriber_id is None else subscriber_id
         return await self._call(
-            list_subscriptions,
-            SubscriptionListResponse,
+            "list_subscriptions",
+            m.SubscriptionListResponse,
             page=page,
             page_size=page_size,
             subscriber_id=owner,
         )
 
-    async def get_subscription(self, subscription_id: int) -> SubscriptionResponse:
+    async def get_subscription(self, subscription_id: int) -> m.SubscriptionResponse:
         """One subscription; raises SubscriptionNotFoundError when it does not exist."""
         return await self._call(
-            get_subscription,
-            SubscriptionResponse,
+            "get_subscription",
+            m.SubscriptionResponse,
             resource="subscription",
             subscription_id=_positive_int("subscription_id", subscription_id),
         )
 
     async def update_subscription(
-        self, subscription_id: int, update: SubscriptionUpdate
-    ) -> SubscriptionResponse:
+        self, subscription_id: int, update: m.SubscriptionUpdate
+    ) -> m.SubscriptionResponse:
         """Change the given fields; a new ``event_signature`` gets its ``topic0`` computed."""
-        if not isinstance(update, SubscriptionUpdate):
-            raise _invalid("update", "must be a SubscriptionUpdate")
+        if not isinstance(update, m.SubscriptionUpdate):
+            raise _invalid("update", "must be a m.SubscriptionUpdate")
         if not isinstance(update.event_signature, Unset) and isinstance(update.topic0, Unset):
             update = attrs.evolve(update, topic0=_abi.event_topic0(update.event_signature))
         validate_subscription_update(update)
         return await self._call(
-            update_subscription,
-            SubscriptionResponse,
+            "update_subscription",
+            m.SubscriptionResponse,
             resource="subscription",
             subscription_id=_positive_int("subscription_id", subscription_id),
             body=update,
@@ -330,8 +282,8 @@ class EventStreamer:
     async def delete_subscription(self, subscription_id: int) -> bool:
         """Delete a subscription (its open streams are closed). Returns True."""
         await self._call(
-            delete_subscription,
-            DeleteResponse,
+            "delete_subscription",
+            m.DeleteResponse,
             resource="subscription",
             subscription_id=_positive_int("subscription_id", subscription_id),
         )
@@ -339,99 +291,90 @@ class EventStreamer:
 
     async def get_subscription_last_processed_block(
         self, subscription_id: int, chain_id: int | None = None
-    ) -> LastProcessedBlockResponse:
+    ) -> m.LastProcessedBlockResponse:
         """The last block whose events are stored for this subscription."""
         return await self._call(
-            get_last_processed_block,
-            LastProcessedBlockResponse,
+            "get_last_processed_block",
+            m.LastProcessedBlockResponse,
             resource="subscription",
             subscription_id=_positive_int("subscription_id", subscription_id),
             chain_id=UNSET if chain_id is None else _positive_int("chain_id", chain_id),
         )
 
-    async def get_processing_status(self, subscription_id: int) -> ProcessingStatusResponse:
+    async def get_processing_status(self, subscription_id: int) -> m.ProcessingStatusResponse:
         """Whether the subscription is being processed and by how many streams."""
         return await self._call(
-            get_processing_status,
-            ProcessingStatusResponse,
+            "get_processing_status",
+            m.ProcessingStatusResponse,
             resource="subscription",
             subscription_id=_positive_int("subscription_id", subscription_id),
         )
 
     # -- circuit breakers -----------------------------------------------------------------------
-    async def get_circuit_breaker_status(self) -> CircuitBreakerStatusResponse:
+    async def get_circuit_breaker_status(self) -> m.CircuitBreakerStatusResponse:
         """State of every breaker."""
-        return await self._call(get_circuit_breaker_status, CircuitBreakerStatusResponse)
+        return await self._call("get_circuit_breaker_status", m.CircuitBreakerStatusResponse)
 
-    async def get_circuit_breaker_health(self) -> CircuitBreakerHealthResponse:
+    async def get_circuit_breaker_health(self) -> m.CircuitBreakerHealthResponse:
         """Health summary of the RPC endpoints behind the breakers."""
-        return await self._call(get_circuit_breaker_health, CircuitBreakerHealthResponse)
+        return await self._call("get_circuit_breaker_health", m.CircuitBreakerHealthResponse)
 
-    async def get_circuit_breaker_metrics(self, name: str) -> CircuitBreakerMetrics:
+    async def get_circuit_breaker_metrics(self, name: str) -> m.CircuitBreakerMetrics:
         """Metrics of one breaker, by the name the status endpoint lists."""
         return await self._call(
-            get_circuit_breaker_metrics, CircuitBreakerMetrics, name=_non_empty("name", name)
+            "get_circuit_breaker_metrics", m.CircuitBreakerMetrics, name=_non_empty("name", name)
         )
 
-    async def reset_all_circuit_breakers(self) -> CircuitBreakerResetResponse:
+    async def reset_all_circuit_breakers(self) -> m.CircuitBreakerResetResponse:
         """Close every breaker and clear its counters."""
-        return await self._call(reset_all_circuit_breakers, CircuitBreakerResetResponse)
+        return await self._call("reset_all_circuit_breakers", m.CircuitBreakerResetResponse)
 
-    async def reset_circuit_breaker(self, name: str) -> CircuitBreakerResetResponse:
+    async def reset_circuit_breaker(self, name: str) -> m.CircuitBreakerResetResponse:
         """Close one breaker and clear its counters."""
         return await self._call(
-            reset_circuit_breaker, CircuitBreakerResetResponse, name=_non_empty("name", name)
+            "reset_circuit_breaker", m.CircuitBreakerResetResponse, name=_non_empty("name", name)
         )
 
-    async def get_circuit_breaker_config(self) -> CircuitBreakerConfigResponse:
+    async def get_circuit_breaker_config(self) -> m.CircuitBreakerConfigResponse:
         """Breaker settings in force."""
-        return await self._call(get_circuit_breaker_config, CircuitBreakerConfigResponse)
+        return await self._call("get_circuit_breaker_config", m.CircuitBreakerConfigResponse)
 
     # -- chains ---------------------------------------------------------------------------------
-    async def get_all_chains(self) -> ChainListResponse:
+    async def get_all_chains(self) -> m.ChainListResponse:
         """Every configured chain."""
-        return await self._call(list_chains, ChainListResponse)
+        return await self._call("list_chains", m.ChainListResponse)
 
-    async def get_chain_stats(self) -> ChainStatsResponse:
+    async def get_chain_stats(self) -> m.ChainStatsResponse:
         """Counts over chains and their RPC endpoints."""
-        return await self._call(get_chain_stats, ChainStatsResponse)
+        return await self._call("get_chain_stats", m.ChainStatsResponse)
 
-    async def get_chain(self, chain_id: int) -> ChainConfig:
+    async def get_chain(self, chain_id: int) -> m.ChainConfig:
         """One chain's configuration."""
         return await self._call(
-            get_chain, ChainConfig, chain_id=_positive_int("chain_id", chain_id)
+            "get_chain", m.ChainConfig, chain_id=_positive_int("chain_id", chain_id)
         )
 
-    async def create_chain(self, chain: ChainConfigRequest) -> ChainConfigResponse:
+    async def create_chain(self, config: m.ChainConfigRequest) -> m.ChainConfigResponse:
         """Add a chain; the service checks each RPC URL answers with this chain id."""
-        if not isinstance(chain, ChainConfigRequest):
-            raise _invalid("chain", "must be a ChainConfigRequest")
-        _positive_int("chain_id", chain.chain_id)
-        _non_empty("name", chain.name)
-        if not chain.rpc_urls:
-            raise _invalid("rpc_urls", "must list at least one RPC URL")
-        return await self._call(create_chain, ChainConfigResponse, body=chain)
+        return await self._call("create_chain", m.ChainConfigResponse, body=chain_request(config))
 
-    async def update_chain(self, chain_id: int, update: ChainConfigUpdate) -> ChainConfigResponse:
-        """Change the given fields of a chain."""
-        if not isinstance(update, ChainConfigUpdate):
-            raise _invalid("update", "must be a ChainConfigUpdate")
-        return await self._call(
-            update_chain,
-            ChainConfigResponse,
-            chain_id=_positive_int("chain_id", chain_id),
-            body=update,
-        )
+    async def update_chain(
+        self, chain_id: int, config: m.ChainConfigUpdate | m.ChainConfigRequest
+    ) -> m.ChainConfigResponse:
+        """Change the given fields (a ``ChainConfigUpdate``), or set all of them (a
+        ``ChainConfigRequest``, as the v0.4 SDK took; its ``chain_id`` must match)."""
+        body = chain_update(_positive_int("chain_id", chain_id), config)
+        return await self._call("update_chain", m.ChainConfigResponse, chain_id=chain_id, body=body)
 
-    async def delete_chain(self, chain_id: int) -> ChainConfigResponse:
+    async def delete_chain(self, chain_id: int) -> m.ChainConfigResponse:
         """Deactivate a chain (its configuration is kept)."""
         return await self._call(
-            delete_chain, ChainConfigResponse, chain_id=_positive_int("chain_id", chain_id)
+            "delete_chain", m.ChainConfigResponse, chain_id=_positive_int("chain_id", chain_id)
         )
 
-    async def refresh_chains(self) -> ChainRefreshResponse:
+    async def refresh_chains(self) -> m.ChainRefreshResponse:
         """Reload chain configuration from the service's storage."""
-        return await self._call(refresh_chains, ChainRefreshResponse)
+        return await self._call("refresh_chains", m.ChainRefreshResponse)
 
     # -- streaming ------------------------------------------------------------------------------
     def create_streaming_client(
@@ -458,10 +401,10 @@ class EventStreamer:
 
     async def _acknowledge_batch(
         self, subscription_id: int, connection_id: str, batch_id: str
-    ) -> BatchAckResponse:
+    ) -> m.BatchAckResponse:
         return await self._call(
-            acknowledge_batch,
-            BatchAckResponse,
+            "acknowledge_batch",
+            m.BatchAckResponse,
             resource="connection",
             subscription_id=subscription_id,
             connection_id=connection_id,
@@ -470,12 +413,12 @@ class EventStreamer:
 
     async def _acknowledge_batch_bulk(
         self, subscription_id: int, connection_id: str, batch_ids: list[str]
-    ) -> BulkBatchAckResponse:
+    ) -> m.BulkBatchAckResponse:
         if not batch_ids or not all(isinstance(b, str) and b for b in batch_ids):
             raise _invalid("batch_ids", "must be a non-empty list of batch ids")
         return await self._call(
-            acknowledge_batch_bulk,
-            BulkBatchAckResponse,
+            "acknowledge_batch_bulk",
+            m.BulkBatchAckResponse,
             resource="connection",
             subscription_id=subscription_id,
             connection_id=connection_id,
@@ -484,10 +427,10 @@ class EventStreamer:
 
     async def _send_client_heartbeat(
         self, connection_id: str, sequence_number: int
-    ) -> ClientHeartbeatResponse:
+    ) -> m.ClientHeartbeatResponse:
         return await self._call(
-            send_client_heartbeat,
-            ClientHeartbeatResponse,
+            "send_client_heartbeat",
+            m.ClientHeartbeatResponse,
             resource="connection",
             connection_id=connection_id,
             body=ClientHeartbeatRequest(

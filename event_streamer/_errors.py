@@ -77,6 +77,7 @@ def raise_for_status(
     message = str(info.get("error") or httpx.codes.get_reason_phrase(status) or "error")
     if info.get("detail"):
         message = f"{message}: {info['detail']}"
+    # str(error) ends with "(METHOD url -> status)": the v0.4 docs test `"404" in str(e)`.
     common: dict[str, Any] = {
         "status_code": status,
         "body": body,
@@ -104,7 +105,7 @@ def raise_for_status(
         raise EventStreamerValidationError(message, field_errors=_field_errors(body), **common)
     if status >= 500:
         raise EventStreamerServerError(message, **common)
-    raise EventStreamerSDKError(message, **common)
+    raise EventStreamerConnectionError(message, **common)
 
 
 def transport_error(err: httpx.TransportError, method: str, url: str) -> EventStreamerSDKError:

@@ -3,7 +3,7 @@
 Because it sits under the httpx client, raw calls through the generated client (``client.api``)
 get the same behaviour as the facade. Retried: connection errors and timeouts, 408, 429 (after
 ``Retry-After``), 502/503/504; only for idempotent requests (GET/HEAD/OPTIONS/PUT/DELETE, and the
-POSTs the service makes idempotent: acks, heartbeats, breaker resets, chain refresh). Never
+POSTs the contract marks ``x-idempotent``: acks, heartbeats, breaker resets, chain refresh). Never
 retried: 401/403 and other 4xx. Backoff is exponential with full jitter.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._contract import IDEMPOTENT_OPERATIONS, OPERATIONS
 from ._errors import parse_retry_after
 
 __all__ = ["RetryPolicy", "RetryTransport"]
@@ -26,10 +27,23 @@ logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-# POST endpoints whose effect is the same however often they are sent.
+
+
+def _path_pattern(template: str) -> str:
+    """``/a/{x}/b`` -> a regex matching that path with any one segment for ``{x}``."""
+    parts = re.split(r"\{[^}]+\}", template)
+    return "[^/]+".join(re.escape(p) for p in parts)
+
+
+# POST paths the contract marks x-idempotent (their effect is the same however often sent).
 _IDEMPOTENT_POST = re.compile(
-    r"(/ack/batch(/bulk)?|/stream/[^/]+/heartbeat|/api/circuit-breakers(/[^/]+)?/reset"
-    r"|/api/chains/refresh)$"
+    "(?:"
+    + "|".join(
+        _path_pattern(OPERATIONS[op][1])
+        for op in sorted(IDEMPOTENT_OPERATIONS)
+        if OPERATIONS[op][0] == "POST"
+    )
+    + ")$"
 )
 
 # Indirection so tests can record waits instead of sleeping.

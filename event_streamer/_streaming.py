@@ -41,6 +41,7 @@ from .exceptions import (
     EventStreamerProtocolError,
     EventStreamerRateLimitError,
     EventStreamerSDKError,
+    EventStreamerTimeoutError,
     EventStreamerValidationError,
     FieldError,
     PoisonBatchError,
@@ -429,7 +430,7 @@ class StreamingClient:
                 ) as err:
                     await self._fail(err)
                     raise
-                except (EventStreamerConnectionError, EventStreamerRateLimitError) as err:
+                except (EventStreamerConnectionError, EventStreamerTimeoutError) as err:
                     self._failures += 1
                     await self._report(StreamingError("CONNECTION_LOST", str(err), exception=err))
                     if isinstance(err, EventStreamerRateLimitError) and err.retry_after:

@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable
 from typing import TypeGuard
 
-from event_streamer_api.types import UNSET, Unset
+from event_streamer_api.types import UNSET, Unset, register_validator
 
 from ._abi import AbiSource, event_topic0, extract_abi_event
+from ._abi_types import parse_type
 from .exceptions import ABIParsingError, EventStreamerValidationError, FieldError
-from .models.abi import ABIEvent
+from .models.abi import ABIEvent, ABIInput
 from .models.subscriptions import SubscriptionCreate, SubscriptionUpdate
 
 __all__ = ["subscription_from_abi", "validate_subscription_create", "validate_subscription_update"]
@@ -118,3 +119,26 @@ def validate_subscription_create(sub: SubscriptionCreate) -> None:
 def validate_subscription_update(update: SubscriptionUpdate) -> None:
     """Raise EventStreamerValidationError naming every bad field of ``update``."""
     _check(update, "subscription update")
+
+
+# -- construction-time checks of the input models (the generated types.py hook) ----------------
+def _check_abi_input(inp: ABIInput) -> None:
+    raw = inp.to_dict()
+    parse_type(raw.get("type"), raw.get("components"), "ABIInput")
+
+
+def _check_abi_event(event: ABIEvent) -> None:
+    problems = []
+    if event.type_ != "event":
+        problems.append(FieldError("type", "must be 'event'"))
+    if not isinstance(event.name, str) or not event.name.strip():
+        problems.append(FieldError("name", "must be a non-empty string"))
+    if problems:
+        details = "; ".join(f"{p.field} {p.message}" for p in problems)
+        raise ABIParsingError(f"invalid ABIEvent: {details}", field_errors=problems)
+
+
+register_validator(ABIInput, _check_abi_input)
+register_validator(ABIEvent, _check_abi_event)
+register_validator(SubscriptionCreate, validate_subscription_create)
+register_validator(SubscriptionUpdate, validate_subscription_update)

@@ -4,9 +4,12 @@ Other packages (the reference service, scripts, users' tools) import these names
 never from the private modules that implement them.
 """
 
+from typing import Any as _Any
+
+from . import _abi
 from ._abi import (
     ABIConstructor,
-    ABIError,
+    ABIErrorEntry,
     ABIFallback,
     ABIFunction,
     ABIReceive,
@@ -30,7 +33,7 @@ from ._decoder import METADATA_KEYS, EventDecoder
 __all__ = [
     "METADATA_KEYS",
     "ABIConstructor",
-    "ABIError",
+    "ABIErrorEntry",
     "ABIFallback",
     "ABIFunction",
     "ABIReceive",
@@ -57,3 +60,9 @@ __all__ = [
 def clear_caches() -> None:
     """Forget memoised address checksums (benchmarks use it to measure a cold start)."""
     checksum_hex40.cache_clear()
+
+
+def __getattr__(name: str) -> _Any:
+    if name == "ABIError":  # deprecated alias of ABIErrorEntry (warns)
+        return _abi.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,28 +3,36 @@
 Every error the SDK raises derives from ``EventStreamerSDKError``::
 
     EventStreamerSDKError                      root; status_code, body, method, url, request_id
-    ├── EventStreamerConnectionError           transport failure or 5xx
-    │   ├── EventStreamerTimeoutError          connect/read/write/pool timeout
-    │   └── EventStreamerServerError           the service answered 5xx
+    ├── EventStreamerConnectionError           unreachable service, or an HTTP error status
+    │   ├── EventStreamerServerError           the service answered 5xx
+    │   ├── EventStreamerNotFoundError         404 on any resource
+    │   │   └── SubscriptionNotFoundError      404 on a subscription (also a SubscriptionError)
+    │   └── EventStreamerRateLimitError        429; retry_after in seconds (or None)
+    ├── EventStreamerTimeoutError              connect/read/write/pool timeout, call deadline
     ├── EventStreamerAuthError                 401/403 (never retried)
     ├── EventStreamerValidationError           400/422 or client-side validation; field_errors
     │   ├── ABIParsingError                    malformed ABI, unknown event, invalid type
     │   ├── InvalidResumeTokenError            resume token rejected (INVALID_RESUME_TOKEN)
     │   └── EventStreamerConflictError         409: the resource exists
     ├── EventStreamerSubscriptionError         subscription operations
-    │   └── SubscriptionNotFoundError          404 on a subscription (also a NotFoundError)
-    ├── EventStreamerNotFoundError             404 on any other resource
-    ├── EventStreamerRateLimitError            429; retry_after in seconds (or None)
-    ├── EventStreamerProtocolError             malformed, oversized or unexpected stream data
+    │   └── SubscriptionNotFoundError
+    ├── EventStreamerProtocolError             malformed, oversized or unexpected data
     │   ├── MalformedLineError                 a stream line that is not a known JSON message
     │   ├── LineTooLongError                   a stream line past max_line_bytes
-    │   └── TruncatedLineError                 the stream ended inside a line
+    │   ├── TruncatedLineError                 the stream ended inside a line
+    │   └── ResponseTooLargeError              a response body past max_response_bytes
     ├── PoisonBatchError                       a batch whose handlers failed max_attempts times
     ├── EventDecodeError                       a log that does not match its ABI event
     └── EventStreamerClosedError               a closed client was used again
 
-HTTP errors carry the response's status code, parsed body, request method and URL; transport
-errors chain the underlying httpx exception (``raise ... from err``).
+The tree is arranged so that the v0.4 SDK's documented ``except`` clauses keep working in
+their documented order: ``except EventStreamerConnectionError`` catches a 404 (its message
+carries "404"), and a timeout is *not* a connection error, so an ``except
+EventStreamerTimeoutError`` clause after it still sees timeouts.
+
+HTTP errors carry the response's status code (``str(error)`` ends with ``(GET url -> 404)``),
+parsed body, request method and URL; transport errors chain the underlying httpx exception
+(``raise ... from err``).
 """
 
 from __future__ import annotations
@@ -53,6 +61,7 @@ __all__ = [
     "LineTooLongError",
     "MalformedLineError",
     "PoisonBatchError",
+    "ResponseTooLargeError",
     "SubscriptionNotFoundError",
     "TruncatedLineError",
 ]
@@ -96,11 +105,15 @@ class EventStreamerSDKError(Exception):
 
 
 class EventStreamerConnectionError(EventStreamerSDKError):
-    """The service could not be reached, or failed (5xx)."""
+    """The service could not be reached, or answered with an HTTP error status."""
 
 
-class EventStreamerTimeoutError(EventStreamerConnectionError):
-    """A request or stream read took longer than its timeout."""
+class EventStreamerTimeoutError(EventStreamerSDKError):
+    """A request, a stream read or a whole call took longer than its timeout.
+
+    Not a connection error, so that it can be caught in its own clause after
+    ``except EventStreamerConnectionError`` (the v0.4 SDK's documented order).
+    """
 
 
 class EventStreamerServerError(EventStreamerConnectionError):
@@ -153,7 +166,7 @@ class EventStreamerSubscriptionError(EventStreamerSDKError):
     """A subscription operation failed."""
 
 
-class EventStreamerNotFoundError(EventStreamerSDKError):
+class EventStreamerNotFoundError(EventStreamerConnectionError):
     """The resource does not exist (404)."""
 
 
@@ -161,7 +174,7 @@ class SubscriptionNotFoundError(EventStreamerSubscriptionError, EventStreamerNot
     """The subscription does not exist (404)."""
 
 
-class EventStreamerRateLimitError(EventStreamerSDKError):
+class EventStreamerRateLimitError(EventStreamerConnectionError):
     """Too many requests (429); ``retry_after`` is the server's wait in seconds, if it sent one."""
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
@@ -183,6 +196,10 @@ class LineTooLongError(EventStreamerProtocolError):
 
 class TruncatedLineError(EventStreamerProtocolError):
     """The stream ended in the middle of a line."""
+
+
+class ResponseTooLargeError(EventStreamerProtocolError):
+    """A response body was larger than ``max_response_bytes`` (it was not read further)."""
 
 
 class PoisonBatchError(EventStreamerSDKError):

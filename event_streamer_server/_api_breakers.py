@@ -13,6 +13,17 @@ from ._time import now_iso
 __all__ = ["handlers"]
 
 
+def _metrics(breaker: CircuitBreaker) -> dict[str, Any]:
+    """A breaker's metrics on the wire: rates as fractions (the v0.4 SDK's docs format
+    ``success_rate`` with ``:.2%``), and as percentages under ``*_percent``."""
+    metrics = dict(breaker.metrics())
+    for key in ("success_rate", "failure_rate"):
+        percent = float(metrics[key])
+        metrics[f"{key}_percent"] = percent
+        metrics[key] = percent / 100.0
+    return metrics
+
+
 def handlers(service: Service) -> dict[str, Handler]:
     def named(name: str) -> CircuitBreaker:
         breaker = service.rpc.breakers.get(name)
@@ -33,7 +44,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                 str(cid): {
                     str(b.rpc_url): {
                         "state": b.state,
-                        "metrics": b.metrics(),
+                        "metrics": _metrics(b),
                         "is_healthy": b.is_healthy,
                     }
                     for b in chain
@@ -80,7 +91,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_circuit_breaker_metrics(call: Call) -> tuple[int, Any]:
-        return 200, named(call.params["name"]).metrics()
+        return 200, _metrics(named(call.params["name"]))
 
     async def reset_all_circuit_breakers(call: Call) -> tuple[int, Any]:
         for breaker in service.rpc.breakers.values():

@@ -1,67 +1,10 @@
 """Typed models of the contract, under stable public names.
 
 They are the generated ``event_streamer_api.models`` classes (attrs), re-exported here so that
-application code never imports the generated package directly.
+application code never imports the generated package directly. The list of names is the
+generated package's own ``__all__`` (one list; the topic modules ``models.abi``,
+``models.chains``, ``models.circuit_breaker`` and ``models.subscriptions`` re-export it too).
 """
 
-from event_streamer_api.models import (
-    ABIEvent,
-    ABIInput,
-    BatchAckResponse,
-    BulkBatchAckResponse,
-    ChainConfig,
-    ChainConfigRequest,
-    ChainConfigResponse,
-    ChainConfigUpdate,
-    ChainListResponse,
-    ChainRefreshResponse,
-    ChainStatsResponse,
-    CircuitBreakerConfigResponse,
-    CircuitBreakerHealthResponse,
-    CircuitBreakerMetrics,
-    CircuitBreakerResetResponse,
-    CircuitBreakerStatus,
-    CircuitBreakerStatusResponse,
-    ClientHeartbeatResponse,
-    DeleteResponse,
-    ErrorResponse,
-    HealthResponse,
-    LastProcessedBlockResponse,
-    ProcessingStatusResponse,
-    SubscriptionCreate,
-    SubscriptionListResponse,
-    SubscriptionResponse,
-    SubscriptionUpdate,
-    ValidationErrorResponse,
-)
-
-__all__ = [
-    "ABIEvent",
-    "ABIInput",
-    "BatchAckResponse",
-    "BulkBatchAckResponse",
-    "ChainConfig",
-    "ChainConfigRequest",
-    "ChainConfigResponse",
-    "ChainConfigUpdate",
-    "ChainListResponse",
-    "ChainRefreshResponse",
-    "ChainStatsResponse",
-    "CircuitBreakerConfigResponse",
-    "CircuitBreakerHealthResponse",
-    "CircuitBreakerMetrics",
-    "CircuitBreakerResetResponse",
-    "CircuitBreakerStatus",
-    "CircuitBreakerStatusResponse",
-    "ClientHeartbeatResponse",
-    "DeleteResponse",
-    "ErrorResponse",
-    "HealthResponse",
-    "LastProcessedBlockResponse",
-    "ProcessingStatusResponse",
-    "SubscriptionCreate",
-    "SubscriptionListResponse",
-    "SubscriptionResponse",
-    "SubscriptionUpdate",
-    "ValidationErrorResponse",
-]
+from event_streamer_api.models import *  # noqa: F403
+from event_streamer_api.models import __all__ as __all__

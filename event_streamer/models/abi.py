@@ -1,5 +1,8 @@
-"""ABI event models (generated from the contract)."""
+"""ABI event models (generated from the contract).
 
-from event_streamer_api.models import ABIEvent, ABIInput
+The v0.4 SDK's module path; every model is importable from here (one list: the generated
+package's ``__all__``).
+"""
 
-__all__ = ["ABIEvent", "ABIInput"]
+from event_streamer_api.models import *  # noqa: F403
+from event_streamer_api.models import __all__ as __all__

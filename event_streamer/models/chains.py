@@ -1,21 +1,8 @@
-"""Chain configuration models (generated from the contract)."""
+"""Chain configuration models (generated from the contract).
 
-from event_streamer_api.models import (
-    ChainConfig,
-    ChainConfigRequest,
-    ChainConfigResponse,
-    ChainConfigUpdate,
-    ChainListResponse,
-    ChainRefreshResponse,
-    ChainStatsResponse,
-)
+The v0.4 SDK's module path; every model is importable from here (one list: the generated
+package's ``__all__``).
+"""
 
-__all__ = [
-    "ChainConfig",
-    "ChainConfigRequest",
-    "ChainConfigResponse",
-    "ChainConfigUpdate",
-    "ChainListResponse",
-    "ChainRefreshResponse",
-    "ChainStatsResponse",
-]
+from event_streamer_api.models import *  # noqa: F403
+from event_streamer_api.models import __all__ as __all__

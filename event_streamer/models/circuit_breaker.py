@@ -1,21 +1,8 @@
-"""Circuit breaker models (generated from the contract)."""
+"""Circuit breaker models (generated from the contract).
 
-from event_streamer_api.models import (
-    CircuitBreakerConfigResponse,
-    CircuitBreakerHealthResponse,
-    CircuitBreakerMetrics,
-    CircuitBreakerResetResponse,
-    CircuitBreakerStatus,
-    CircuitBreakerStatusResponse,
-    RpcClientStatus,
-)
+The v0.4 SDK's module path; every model is importable from here (one list: the generated
+package's ``__all__``).
+"""
 
-__all__ = [
-    "CircuitBreakerConfigResponse",
-    "CircuitBreakerHealthResponse",
-    "CircuitBreakerMetrics",
-    "CircuitBreakerResetResponse",
-    "CircuitBreakerStatus",
-    "CircuitBreakerStatusResponse",
-    "RpcClientStatus",
-]
+from event_streamer_api.models import *  # noqa: F403
+from event_streamer_api.models import __all__ as __all__

@@ -1,15 +1,8 @@
-"""Subscription models (generated from the contract)."""
+"""Subscription models (generated from the contract).
 
-from event_streamer_api.models import (
-    SubscriptionCreate,
-    SubscriptionListResponse,
-    SubscriptionResponse,
-    SubscriptionUpdate,
-)
+The v0.4 SDK's module path; every model is importable from here (one list: the generated
+package's ``__all__``).
+"""
 
-__all__ = [
-    "SubscriptionCreate",
-    "SubscriptionListResponse",
-    "SubscriptionResponse",
-    "SubscriptionUpdate",
-]
+from event_streamer_api.models import *  # noqa: F403
+from event_streamer_api.models import __all__ as __all__

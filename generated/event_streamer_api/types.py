@@ -1,8 +1,8 @@
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -51,4 +51,41 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+# event-streamer: models check their values at construction. This package stays standalone: a
+# higher layer (the SDK) registers one check per model class; models call run_validators from
+# __attrs_post_init__.
+_VALIDATORS: dict[type, Callable[[Any], None]] = {}
+
+
+def register_validator(cls: type, check: Callable[[Any], None]) -> None:
+    """Run ``check(instance)`` whenever an instance of ``cls`` is constructed."""
+    _VALIDATORS[cls] = check
+
+
+def run_validators(instance: object) -> None:
+    check = _VALIDATORS.get(type(instance))
+    if check is not None:
+        check(instance)
+
+
+# event-streamer: optional fields default to the contract's default, never to a visible UNSET.
+def unset_to_list(value: Any) -> Any:
+    return [] if isinstance(value, Unset) else value
+
+
+def unset_to_none(value: Any) -> Any:
+    return None if isinstance(value, Unset) else value
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "register_validator",
+    "run_validators",
+    "unset_to_list",
+    "unset_to_none",
+]

@@ -47,8 +47,8 @@ def _venv_with(tmp: Path, requirement: str) -> Path:
 
 
 def test_wheel_and_sdist_are_built(dist: Path) -> None:
-    assert len(list(dist.glob("event_streamer_sdk-*.whl"))) == 1
-    assert len(list(dist.glob("event_streamer_sdk-*.tar.gz"))) == 1
+    assert len(list(dist.glob("evm_event_streamer-*.whl"))) == 1
+    assert len(list(dist.glob("evm_event_streamer-*.tar.gz"))) == 1
 
 
 def test_wheel_imports_without_server_extra(dist: Path, tmp_path: Path) -> None:
@@ -58,6 +58,8 @@ def test_wheel_imports_without_server_extra(dist: Path, tmp_path: Path) -> None:
         "import importlib.util as u, event_streamer, event_streamer_api, pathlib;"
         "assert u.find_spec('starlette') is None, 'server deps leaked into the base install';"
         "assert (pathlib.Path(event_streamer.__file__).parent / 'py.typed').exists();"
+        "import importlib.metadata as m;"
+        "assert event_streamer.__version__ == m.version('evm-event-streamer');"
         "print('ok')"
     )
     assert _run(str(python), "-c", code, cwd=tmp_path).strip() == "ok"
@@ -65,7 +67,7 @@ def test_wheel_imports_without_server_extra(dist: Path, tmp_path: Path) -> None:
 
 def test_server_extra_brings_service_dependencies(dist: Path, tmp_path: Path) -> None:
     wheel = next(dist.glob("*.whl"))
-    python = _venv_with(tmp_path, f"event-streamer-sdk[server] @ {wheel.as_uri()}")
+    python = _venv_with(tmp_path, f"evm-event-streamer[server] @ {wheel.as_uri()}")
     code = (
         "import starlette, uvicorn, event_streamer_server;"
         "from event_streamer_server._contract import spec_path, operations;"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from event_streamer._contract import HAND_SERVED_OPERATIONS
+from event_streamer._contract import STREAMING_OPERATIONS
 from tests._spec import operations, spec
 
 # Every path/method the published Event Streamer service serves, with its operationId.
@@ -90,12 +90,12 @@ def test_every_operation_is_generated_or_hand_served() -> None:
         module = importlib.import_module(f"event_streamer_api.api.{tag}.{op_id}")
         ok_codes = [c for c in op["responses"] if c.startswith("2")]
         media = {m for c in ok_codes for m in op["responses"][c].get("content", {})}
-        if op_id in HAND_SERVED_OPERATIONS:
+        if op_id in STREAMING_OPERATIONS:
             assert media == {"application/x-ndjson"}
         else:
             assert media <= {"application/json"}
             assert hasattr(module, "asyncio_detailed"), op_id
-    assert set(HAND_SERVED_OPERATIONS) <= set(operations())
+    assert set(STREAMING_OPERATIONS) <= set(operations())
 
 
 def test_stream_messages_are_discriminated_by_type() -> None:
@@ -135,3 +135,40 @@ def test_paging_limits() -> None:
 def test_optional_bearer_security() -> None:
     assert spec()["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert {} in spec()["security"]
+
+
+def test_runtime_contract_module_agrees_with_the_spec() -> None:
+    """event_streamer/_contract.py is generated from the spec's x- extensions; same facts."""
+    from event_streamer import _contract
+
+    ops = operations()
+    assert {op_id: (m, p) for op_id, (m, p, _) in ops.items()} == _contract.OPERATIONS
+    marked = {op_id for op_id, (_, _, op) in ops.items() if op.get("x-idempotent") is True}
+    assert marked == _contract.IDEMPOTENT_OPERATIONS
+    assert marked  # the acks, heartbeats, breaker resets and chain refresh
+    streaming = {
+        op_id: op["x-streaming"] for op_id, (_, _, op) in ops.items() if "x-streaming" in op
+    }
+    assert _contract.STREAMING_OPERATIONS == streaming == {"stream_subscription": "ndjson"}
+
+
+def test_retry_treats_exactly_the_marked_posts_as_idempotent() -> None:
+    import httpx
+
+    from event_streamer._contract import IDEMPOTENT_OPERATIONS
+    from event_streamer._retry import is_idempotent
+
+    for op_id, (method, path, _) in operations().items():
+        concrete = path.replace("{subscription_id}", "7").replace("{chain_id}", "1")
+        concrete = concrete.replace("{connection_id}", "c-1").replace("{name}", "rpc:1:0")
+        request = httpx.Request(method, f"http://svc{concrete}")
+        expected = method != "POST" or op_id in IDEMPOTENT_OPERATIONS
+        assert is_idempotent(request) is expected, op_id
+
+
+def test_service_asset_is_a_copy_of_the_spec() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    asset = root / "event_streamer_server" / "_assets" / "event-streamer.yaml"
+    assert asset.read_bytes() == (root / "openapi" / "event-streamer.yaml").read_bytes()

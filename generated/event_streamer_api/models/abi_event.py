@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -7,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.abi_event_type import ABIEventType, check_abi_event_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_list
 
 if TYPE_CHECKING:
     from ..models.abi_input import ABIInput
@@ -34,9 +35,12 @@ class ABIEvent:
 
     type_: ABIEventType = _attrs_field(alias="type")
     name: str
-    inputs: list[ABIInput] | Unset = UNSET
+    inputs: list[ABIInput] = _attrs_field(factory=list, converter=unset_to_list)
     anonymous: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
@@ -68,7 +72,7 @@ class ABIEvent:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.abi_input import ABIInput  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -110,5 +114,14 @@ class ABIEvent:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def type(self) -> ABIEventType:
+        return self.type_
+
+    @type.setter
+    def type(self, value: ABIEventType) -> None:
+        self.type_ = value

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ABIInput")
 
@@ -27,11 +28,16 @@ class ABIInput:
     """
 
     type_: str = _attrs_field(alias="type")
-    name: None | str | Unset = UNSET
+    name: None | str = _attrs_field(default=None, converter=unset_to_none)
     indexed: bool | None | Unset = False
-    internal_type: None | str | Unset = UNSET
-    components: list[ABIInput] | None | Unset = UNSET
+    internal_type: None | str = _attrs_field(default=None, converter=unset_to_none)
+    components: list[ABIInput] | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -73,19 +79,19 @@ class ABIInput:
                 "type": type_,
             }
         )
-        if name is not UNSET:
+        if name is not UNSET and name is not None:
             field_dict["name"] = name
         if indexed is not UNSET:
             field_dict["indexed"] = indexed
-        if internal_type is not UNSET:
+        if internal_type is not UNSET and internal_type is not None:
             field_dict["internalType"] = internal_type
-        if components is not UNSET:
+        if components is not UNSET and components is not None:
             field_dict["components"] = components
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         type_ = d.pop("type")
 
@@ -164,5 +170,14 @@ class ABIInput:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def type(self) -> str:
+        return self.type_
+
+    @type.setter
+    def type(self, value: str) -> None:
+        self.type_ = value

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 T = TypeVar("T", bound="BatchAckRequest")
 
@@ -22,6 +25,9 @@ class BatchAckRequest:
     batch_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
+
     def to_dict(self) -> dict[str, Any]:
         batch_id = self.batch_id
 
@@ -36,7 +42,7 @@ class BatchAckRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         batch_id = d.pop("batch_id")
 
@@ -60,5 +66,5 @@ class BatchAckRequest:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

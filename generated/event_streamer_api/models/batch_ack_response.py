@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
@@ -7,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="BatchAckResponse")
 
@@ -34,8 +35,11 @@ class BatchAckResponse:
     events_acknowledged: int
     connection_id: str
     timestamp: datetime.datetime
-    resume_token: None | str | Unset = UNSET
+    resume_token: None | str = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         acknowledged = self.acknowledged
@@ -65,13 +69,13 @@ class BatchAckResponse:
                 "timestamp": timestamp,
             }
         )
-        if resume_token is not UNSET:
+        if resume_token is not UNSET and resume_token is not None:
             field_dict["resume_token"] = resume_token
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         acknowledged = d.pop("acknowledged")
 
@@ -117,5 +121,5 @@ class BatchAckResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

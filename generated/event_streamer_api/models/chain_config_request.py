@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
@@ -7,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.chain_status import ChainStatus, check_chain_status
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ChainConfigRequest")
 
@@ -39,9 +40,12 @@ class ChainConfigRequest:
     max_blocks_per_request: int | Unset = 2000
     confirmation_blocks: int | Unset = 12
     status: ChainStatus | Unset = UNSET
-    historical_rpc_url: None | str | Unset = UNSET
-    live_websocket_url: None | str | Unset = UNSET
+    historical_rpc_url: None | str = _attrs_field(default=None, converter=unset_to_none)
+    live_websocket_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         chain_id = self.chain_id
@@ -89,15 +93,15 @@ class ChainConfigRequest:
             field_dict["confirmation_blocks"] = confirmation_blocks
         if status is not UNSET:
             field_dict["status"] = status
-        if historical_rpc_url is not UNSET:
+        if historical_rpc_url is not UNSET and historical_rpc_url is not None:
             field_dict["historical_rpc_url"] = historical_rpc_url
-        if live_websocket_url is not UNSET:
+        if live_websocket_url is not UNSET and live_websocket_url is not None:
             field_dict["live_websocket_url"] = live_websocket_url
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         chain_id = d.pop("chain_id")
 
@@ -168,5 +172,5 @@ class ChainConfigRequest:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 if TYPE_CHECKING:
     from ..models.chain_config import ChainConfig
@@ -37,6 +40,9 @@ class ChainConfigResponse:
     chain: ChainConfig
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
+
     def to_dict(self) -> dict[str, Any]:
         message = self.message
 
@@ -60,7 +66,7 @@ class ChainConfigResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.chain_config import ChainConfig  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -95,5 +101,5 @@ class ChainConfigResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

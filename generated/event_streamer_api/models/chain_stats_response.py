@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 T = TypeVar("T", bound="ChainStatsResponse")
 
@@ -37,6 +40,9 @@ class ChainStatsResponse:
     last_refresh: datetime.datetime | None
     timestamp: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         loaded = self.loaded
@@ -77,7 +83,7 @@ class ChainStatsResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         loaded = d.pop("loaded")
 
@@ -135,5 +141,5 @@ class ChainStatsResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

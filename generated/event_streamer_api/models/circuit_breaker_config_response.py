@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 T = TypeVar("T", bound="CircuitBreakerConfigResponse")
 
@@ -30,6 +33,9 @@ class CircuitBreakerConfigResponse:
     timeout: float
     half_open_max_calls: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         failure_threshold = self.failure_threshold
@@ -57,7 +63,7 @@ class CircuitBreakerConfigResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         failure_threshold = d.pop("failure_threshold")
 
@@ -93,5 +99,5 @@ class CircuitBreakerConfigResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

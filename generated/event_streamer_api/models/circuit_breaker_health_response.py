@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -11,7 +12,7 @@ from ..models.circuit_breaker_health_response_overall_health import (
     CircuitBreakerHealthResponseOverallHealth,
     check_circuit_breaker_health_response_overall_health,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_health_response_rpc_clients import (
@@ -55,6 +56,9 @@ class CircuitBreakerHealthResponse:
     last_updated: datetime.datetime
     rpc_clients: CircuitBreakerHealthResponseRpcClients | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         overall_health: str = self.overall_health
@@ -100,7 +104,7 @@ class CircuitBreakerHealthResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_health_response_rpc_clients import (
             CircuitBreakerHealthResponseRpcClients,  # noqa: PLC0415
         )
@@ -162,5 +166,5 @@ class CircuitBreakerHealthResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

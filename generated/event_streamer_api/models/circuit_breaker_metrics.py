@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -8,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.breaker_state import BreakerState, check_breaker_state
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_metrics_state_transitions import (
@@ -26,8 +27,9 @@ class CircuitBreakerMetrics:
         {'name': 'rpc:31337:0', 'state': 'closed', 'failure_count': 1, 'success_count': 99, 'consecutive_failures': 0,
             'consecutive_successes': 12, 'total_calls': 100, 'half_open_calls': 0, 'last_failure_time':
             '2026-11-27T10:20:00Z', 'last_success_time': '2026-11-27T10:30:00Z', 'state_transitions': {'closed->open': 1,
-            'open->half_open': 1, 'half_open->closed': 1}, 'success_rate': 99.0, 'failure_rate': 1.0,
-            'average_response_time': 2.5, 'chain_id': 31337, 'rpc_url': 'http://127.0.0.1:8545'}
+            'open->half_open': 1, 'half_open->closed': 1}, 'success_rate': 0.99, 'failure_rate': 0.01,
+            'success_rate_percent': 99.0, 'failure_rate_percent': 1.0, 'average_response_time': 2.5, 'chain_id': 31337,
+            'rpc_url': 'http://127.0.0.1:8545'}
 
     Attributes:
         name (str):
@@ -41,9 +43,11 @@ class CircuitBreakerMetrics:
         last_failure_time (datetime.datetime | None):
         last_success_time (datetime.datetime | None):
         state_transitions (CircuitBreakerMetricsStateTransitions):
-        success_rate (float): Percent of calls that succeeded.
-        failure_rate (float):
+        success_rate (float): Fraction of calls that succeeded (0.99: format it with `:.2%`).
+        failure_rate (float): Fraction of calls that failed.
         average_response_time (float): Milliseconds.
+        success_rate_percent (float | Unset): success_rate as a percentage.
+        failure_rate_percent (float | Unset): failure_rate as a percentage.
         chain_id (int | Unset): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         rpc_url (str | Unset):
     """
@@ -62,9 +66,14 @@ class CircuitBreakerMetrics:
     success_rate: float
     failure_rate: float
     average_response_time: float
+    success_rate_percent: float | Unset = UNSET
+    failure_rate_percent: float | Unset = UNSET
     chain_id: int | Unset = UNSET
     rpc_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -103,6 +112,10 @@ class CircuitBreakerMetrics:
 
         average_response_time = self.average_response_time
 
+        success_rate_percent = self.success_rate_percent
+
+        failure_rate_percent = self.failure_rate_percent
+
         chain_id = self.chain_id
 
         rpc_url = self.rpc_url
@@ -127,6 +140,10 @@ class CircuitBreakerMetrics:
                 "average_response_time": average_response_time,
             }
         )
+        if success_rate_percent is not UNSET:
+            field_dict["success_rate_percent"] = success_rate_percent
+        if failure_rate_percent is not UNSET:
+            field_dict["failure_rate_percent"] = failure_rate_percent
         if chain_id is not UNSET:
             field_dict["chain_id"] = chain_id
         if rpc_url is not UNSET:
@@ -135,7 +152,7 @@ class CircuitBreakerMetrics:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_metrics_state_transitions import (
             CircuitBreakerMetricsStateTransitions,  # noqa: PLC0415
         )
@@ -197,6 +214,10 @@ class CircuitBreakerMetrics:
 
         average_response_time = d.pop("average_response_time")
 
+        success_rate_percent = d.pop("success_rate_percent", UNSET)
+
+        failure_rate_percent = d.pop("failure_rate_percent", UNSET)
+
         chain_id = d.pop("chain_id", UNSET)
 
         rpc_url = d.pop("rpc_url", UNSET)
@@ -216,6 +237,8 @@ class CircuitBreakerMetrics:
             success_rate=success_rate,
             failure_rate=failure_rate,
             average_response_time=average_response_time,
+            success_rate_percent=success_rate_percent,
+            failure_rate_percent=failure_rate_percent,
             chain_id=chain_id,
             rpc_url=rpc_url,
         )
@@ -236,5 +259,5 @@ class CircuitBreakerMetrics:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import run_validators
+
 T = TypeVar("T", bound="CircuitBreakerMetricsStateTransitions")
 
 
 @_attrs_define
-class CircuitBreakerMetricsStateTransitions:
+class CircuitBreakerMetricsStateTransitions(Mapping[str, "int"]):
     additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -21,7 +27,7 @@ class CircuitBreakerMetricsStateTransitions:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         circuit_breaker_metrics_state_transitions = cls()
 
@@ -41,5 +47,11 @@ class CircuitBreakerMetricsStateTransitions:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -8,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.breaker_state import BreakerState, check_breaker_state
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_status_state_transitions import (
@@ -53,6 +54,9 @@ class CircuitBreakerStatus:
     chain_id: int | Unset = UNSET
     rpc_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         state: str = self.state
@@ -108,7 +112,7 @@ class CircuitBreakerStatus:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_status_state_transitions import (
             CircuitBreakerStatusStateTransitions,  # noqa: PLC0415
         )
@@ -194,5 +198,5 @@ class CircuitBreakerStatus:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_status_response_circuit_breakers import (
@@ -45,6 +46,9 @@ class CircuitBreakerStatusResponse:
     timestamp: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
+
     def to_dict(self) -> dict[str, Any]:
         circuit_breakers = self.circuit_breakers.to_dict()
 
@@ -71,7 +75,7 @@ class CircuitBreakerStatusResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_status_response_circuit_breakers import (
             CircuitBreakerStatusResponseCircuitBreakers,  # noqa: PLC0415
         )
@@ -121,5 +125,5 @@ class CircuitBreakerStatusResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

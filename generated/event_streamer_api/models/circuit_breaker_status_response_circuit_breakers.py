@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_status import CircuitBreakerStatus
@@ -14,12 +17,15 @@ T = TypeVar("T", bound="CircuitBreakerStatusResponseCircuitBreakers")
 
 
 @_attrs_define
-class CircuitBreakerStatusResponseCircuitBreakers:
+class CircuitBreakerStatusResponseCircuitBreakers(Mapping[str, "CircuitBreakerStatus"]):
     """Breaker name -> status."""
 
     additional_properties: dict[str, CircuitBreakerStatus] = _attrs_field(
         init=False, factory=dict
     )
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -30,7 +36,7 @@ class CircuitBreakerStatusResponseCircuitBreakers:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_status import CircuitBreakerStatus  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -60,5 +66,11 @@ class CircuitBreakerStatusResponseCircuitBreakers:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

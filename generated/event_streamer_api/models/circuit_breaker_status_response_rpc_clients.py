@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 if TYPE_CHECKING:
     from ..models.circuit_breaker_status_response_rpc_clients_additional_property import (
@@ -16,12 +19,17 @@ T = TypeVar("T", bound="CircuitBreakerStatusResponseRpcClients")
 
 
 @_attrs_define
-class CircuitBreakerStatusResponseRpcClients:
+class CircuitBreakerStatusResponseRpcClients(
+    Mapping[str, "CircuitBreakerStatusResponseRpcClientsAdditionalProperty"]
+):
     """Chain id (as a string) -> RPC URL -> status."""
 
     additional_properties: dict[
         str, CircuitBreakerStatusResponseRpcClientsAdditionalProperty
     ] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -32,7 +40,7 @@ class CircuitBreakerStatusResponseRpcClients:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.circuit_breaker_status_response_rpc_clients_additional_property import (
             CircuitBreakerStatusResponseRpcClientsAdditionalProperty,  # noqa: PLC0415
         )
@@ -72,5 +80,11 @@ class CircuitBreakerStatusResponseRpcClients:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

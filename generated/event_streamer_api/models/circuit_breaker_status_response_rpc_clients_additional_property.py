@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 if TYPE_CHECKING:
     from ..models.rpc_client_status import RpcClientStatus
@@ -14,10 +17,15 @@ T = TypeVar("T", bound="CircuitBreakerStatusResponseRpcClientsAdditionalProperty
 
 
 @_attrs_define
-class CircuitBreakerStatusResponseRpcClientsAdditionalProperty:
+class CircuitBreakerStatusResponseRpcClientsAdditionalProperty(
+    Mapping[str, "RpcClientStatus"]
+):
     additional_properties: dict[str, RpcClientStatus] = _attrs_field(
         init=False, factory=dict
     )
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -28,7 +36,7 @@ class CircuitBreakerStatusResponseRpcClientsAdditionalProperty:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.rpc_client_status import RpcClientStatus  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -56,5 +64,11 @@ class CircuitBreakerStatusResponseRpcClientsAdditionalProperty:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 T = TypeVar("T", bound="CircuitBreakerSummary")
 
@@ -24,6 +27,9 @@ class CircuitBreakerSummary:
     open_: int = _attrs_field(alias="open")
     half_open: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         total = self.total
@@ -48,7 +54,7 @@ class CircuitBreakerSummary:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         total = d.pop("total")
 
@@ -81,5 +87,14 @@ class CircuitBreakerSummary:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def open(self) -> int:
+        return self.open_
+
+    @open.setter
+    def open(self, value: int) -> None:
+        self.open_ = value

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
@@ -7,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ClientHeartbeatRequest")
 
@@ -24,8 +25,11 @@ class ClientHeartbeatRequest:
     """
 
     timestamp: datetime.datetime
-    sequence_number: int | None | Unset = UNSET
+    sequence_number: int | None = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         timestamp = self.timestamp.isoformat()
@@ -43,13 +47,13 @@ class ClientHeartbeatRequest:
                 "timestamp": timestamp,
             }
         )
-        if sequence_number is not UNSET:
+        if sequence_number is not UNSET and sequence_number is not None:
             field_dict["sequence_number"] = sequence_number
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 
@@ -83,5 +87,5 @@ class ClientHeartbeatRequest:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -8,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_message_type import ErrorMessageType, check_error_message_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 T = TypeVar("T", bound="ErrorMessage")
 
@@ -40,6 +41,9 @@ class ErrorMessage:
     connection_id: str | Unset = UNSET
     subscription_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
@@ -75,7 +79,7 @@ class ErrorMessage:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         type_ = check_error_message_type(d.pop("type"))
 
@@ -117,5 +121,14 @@ class ErrorMessage:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def type(self) -> ErrorMessageType:
+        return self.type_
+
+    @type.setter
+    def type(self, value: ErrorMessageType) -> None:
+        self.type_ = value

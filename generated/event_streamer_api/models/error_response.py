@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
@@ -7,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -29,10 +30,15 @@ class ErrorResponse:
     """
 
     error: str
-    detail: None | str | Unset = UNSET
-    timestamp: datetime.datetime | None | Unset = UNSET
-    error_code: None | str | Unset = UNSET
+    detail: None | str = _attrs_field(default=None, converter=unset_to_none)
+    timestamp: datetime.datetime | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
+    error_code: None | str = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
@@ -64,17 +70,17 @@ class ErrorResponse:
                 "error": error,
             }
         )
-        if detail is not UNSET:
+        if detail is not UNSET and detail is not None:
             field_dict["detail"] = detail
-        if timestamp is not UNSET:
+        if timestamp is not UNSET and timestamp is not None:
             field_dict["timestamp"] = timestamp
-        if error_code is not UNSET:
+        if error_code is not UNSET and error_code is not None:
             field_dict["error_code"] = error_code
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error")
 
@@ -136,5 +142,5 @@ class ErrorResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -11,7 +12,7 @@ from ..models.event_batch_message_type import (
     EventBatchMessageType,
     check_event_batch_message_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 if TYPE_CHECKING:
     from ..models.event_batch_message_events import EventBatchMessageEvents
@@ -56,6 +57,9 @@ class EventBatchMessage:
     response_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
+
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
 
@@ -95,7 +99,7 @@ class EventBatchMessage:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.event_batch_message_events import EventBatchMessageEvents  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -145,5 +149,14 @@ class EventBatchMessage:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def type(self) -> EventBatchMessageType:
+        return self.type_
+
+    @type.setter
+    def type(self, value: EventBatchMessageType) -> None:
+        self.type_ = value

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import run_validators
 
 if TYPE_CHECKING:
     from ..models.stream_event import StreamEvent
@@ -14,12 +17,15 @@ T = TypeVar("T", bound="EventBatchMessageEvents")
 
 
 @_attrs_define
-class EventBatchMessageEvents:
+class EventBatchMessageEvents(Mapping[str, "list[StreamEvent]"]):
     """Event name -> decoded events of that name, in chain order."""
 
     additional_properties: dict[str, list[StreamEvent]] = _attrs_field(
         init=False, factory=dict
     )
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -33,7 +39,7 @@ class EventBatchMessageEvents:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.stream_event import StreamEvent  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -68,5 +74,11 @@ class EventBatchMessageEvents:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -7,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.field_error_location import FieldErrorLocation, check_field_error_location
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 T = TypeVar("T", bound="FieldError")
 
@@ -31,6 +32,9 @@ class FieldError:
     location: FieldErrorLocation | Unset = UNSET
     type_: str | Unset = _attrs_field(default=UNSET, alias="type")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         field = self.field
@@ -59,7 +63,7 @@ class FieldError:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         field = d.pop("field")
 
@@ -97,5 +101,14 @@ class FieldError:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def type(self) -> str | Unset:
+        return self.type_
+
+    @type.setter
+    def type(self, value: str | Unset) -> None:
+        self.type_ = value

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -11,7 +12,7 @@ from ..models.heartbeat_message_type import (
     HeartbeatMessageType,
     check_heartbeat_message_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators
 
 T = TypeVar("T", bound="HeartbeatMessage")
 
@@ -36,6 +37,9 @@ class HeartbeatMessage:
     connection_id: str | Unset = UNSET
     subscription_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
@@ -62,7 +66,7 @@ class HeartbeatMessage:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         type_ = check_heartbeat_message_type(d.pop("type"))
 
@@ -95,5 +99,14 @@ class HeartbeatMessage:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    # event-streamer: the wire name reads as an attribute too (`inp.type`), as in the v0.4 SDK.
+    @property
+    def type(self) -> HeartbeatMessageType:
+        return self.type_
+
+    @type.setter
+    def type(self, value: HeartbeatMessageType) -> None:
+        self.type_ = value

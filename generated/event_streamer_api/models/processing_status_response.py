@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
@@ -7,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ProcessingStatusResponse")
 
@@ -33,8 +34,13 @@ class ProcessingStatusResponse:
     connection_count: int
     timestamp: datetime.datetime
     streaming_status: str | Unset = UNSET
-    last_processed_block: int | None | Unset = UNSET
+    last_processed_block: int | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         subscription_id = self.subscription_id
@@ -65,13 +71,13 @@ class ProcessingStatusResponse:
         )
         if streaming_status is not UNSET:
             field_dict["streaming_status"] = streaming_status
-        if last_processed_block is not UNSET:
+        if last_processed_block is not UNSET and last_processed_block is not None:
             field_dict["last_processed_block"] = last_processed_block
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         subscription_id = d.pop("subscription_id")
 
@@ -119,5 +125,5 @@ class ProcessingStatusResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="StreamEvent")
 
@@ -37,10 +38,13 @@ class StreamEvent:
     transaction_hash: str
     log_index: int
     address: str
-    timestamp: None | str | Unset = UNSET
+    timestamp: None | str = _attrs_field(default=None, converter=unset_to_none)
     block_hash: str | Unset = UNSET
     removed: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         block_number = self.block_number
@@ -71,7 +75,7 @@ class StreamEvent:
                 "address": address,
             }
         )
-        if timestamp is not UNSET:
+        if timestamp is not UNSET and timestamp is not None:
             field_dict["timestamp"] = timestamp
         if block_hash is not UNSET:
             field_dict["block_hash"] = block_hash
@@ -81,7 +85,7 @@ class StreamEvent:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         block_number = d.pop("block_number")
 
@@ -130,5 +134,5 @@ class StreamEvent:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_list, unset_to_none
 
 if TYPE_CHECKING:
     from ..models.abi_event import ABIEvent
@@ -42,10 +43,13 @@ class SubscriptionCreate:
     event_signature: ABIEvent
     start_block: int
     chain_id: int
-    addresses: list[str] | Unset = UNSET
-    end_block: int | None | Unset = UNSET
+    addresses: list[str] = _attrs_field(factory=list, converter=unset_to_list)
+    end_block: int | None = _attrs_field(default=None, converter=unset_to_none)
     subscriber_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         topic0 = self.topic0
@@ -80,7 +84,7 @@ class SubscriptionCreate:
         )
         if addresses is not UNSET:
             field_dict["addresses"] = addresses
-        if end_block is not UNSET:
+        if end_block is not UNSET and end_block is not None:
             field_dict["end_block"] = end_block
         if subscriber_id is not UNSET:
             field_dict["subscriber_id"] = subscriber_id
@@ -88,7 +92,7 @@ class SubscriptionCreate:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.abi_event import ABIEvent  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -139,5 +143,5 @@ class SubscriptionCreate:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

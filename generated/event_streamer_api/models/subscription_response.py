@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 if TYPE_CHECKING:
     from ..models.abi_event import ABIEvent
@@ -63,10 +64,15 @@ class SubscriptionResponse:
     events_delivered: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    last_processed_block: int | None | Unset = UNSET
-    resume_token: None | str | Unset = UNSET
-    last_event_id: None | str | Unset = UNSET
+    last_processed_block: int | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
+    resume_token: None | str = _attrs_field(default=None, converter=unset_to_none)
+    last_event_id: None | str = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -133,17 +139,17 @@ class SubscriptionResponse:
                 "updated_at": updated_at,
             }
         )
-        if last_processed_block is not UNSET:
+        if last_processed_block is not UNSET and last_processed_block is not None:
             field_dict["last_processed_block"] = last_processed_block
-        if resume_token is not UNSET:
+        if resume_token is not UNSET and resume_token is not None:
             field_dict["resume_token"] = resume_token
-        if last_event_id is not UNSET:
+        if last_event_id is not UNSET and last_event_id is not None:
             field_dict["last_event_id"] = last_event_id
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.abi_event import ABIEvent  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -242,5 +248,5 @@ class SubscriptionResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

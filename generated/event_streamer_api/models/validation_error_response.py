@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 if TYPE_CHECKING:
     from ..models.field_error import FieldError
@@ -35,10 +36,15 @@ class ValidationErrorResponse:
 
     error: str
     errors: list[FieldError]
-    detail: None | str | Unset = UNSET
-    timestamp: datetime.datetime | None | Unset = UNSET
-    error_code: None | str | Unset = UNSET
+    detail: None | str = _attrs_field(default=None, converter=unset_to_none)
+    timestamp: datetime.datetime | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
+    error_code: None | str = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        run_validators(self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
@@ -76,17 +82,17 @@ class ValidationErrorResponse:
                 "errors": errors,
             }
         )
-        if detail is not UNSET:
+        if detail is not UNSET and detail is not None:
             field_dict["detail"] = detail
-        if timestamp is not UNSET:
+        if timestamp is not UNSET and timestamp is not None:
             field_dict["timestamp"] = timestamp
-        if error_code is not UNSET:
+        if error_code is not UNSET and error_code is not None:
             field_dict["error_code"] = error_code
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.field_error import FieldError  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -158,5 +164,5 @@ class ValidationErrorResponse:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

@@ -1,0 +1,96 @@
+"""Validation of the facade's scalar inputs: each failure is a typed error naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from .exceptions import EventStreamerValidationError, FieldError
+from .models import ChainConfigRequest, ChainConfigUpdate
+
+__all__ = [
+    "chain_request",
+    "chain_update",
+    "invalid",
+    "non_empty",
+    "positive_int",
+    "positive_seconds",
+    "service_url",
+    "timeout",
+]
+
+
+def invalid(field: str, message: str) -> EventStreamerValidationError:
+    """The error for one bad field (raise it)."""
+    return EventStreamerValidationError(
+        f"invalid {field}: {message}", field_errors=[FieldError(field, message)]
+    )
+
+
+def positive_int(name: str, value: Any, minimum: int = 1) -> int:
+    """``value`` if it is an int (not a bool) >= ``minimum``."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise invalid(name, f"must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def positive_seconds(name: str, value: Any) -> float:
+    """``value`` as float if it is a number of seconds > 0."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+        raise invalid(name, f"must be > 0 seconds, got {value!r}")
+    return float(value)
+
+
+def non_empty(name: str, value: Any) -> str:
+    """``value`` if it is a string with a non-blank character."""
+    if not isinstance(value, str) or not value.strip():
+        raise invalid(name, f"must be a non-empty string, got {value!r}")
+    return value
+
+
+def service_url(value: Any) -> str:
+    """An http(s) URL with a host, without its trailing slash."""
+    url = httpx.URL(non_empty("service_url", value))
+    if url.scheme not in ("http", "https") or not url.host:
+        raise invalid("service_url", f"must be an http(s) URL, got {value!r}")
+    return str(url).rstrip("/")
+
+
+def timeout(value: Any) -> httpx.Timeout:
+    """Seconds (> 0) or an ``httpx.Timeout``, as an ``httpx.Timeout``."""
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return httpx.Timeout(positive_seconds("timeout", value))
+    raise invalid("timeout", f"must be seconds or an httpx.Timeout, got {value!r}")
+
+
+def chain_request(config: Any) -> ChainConfigRequest:
+    """``config`` if it is a ChainConfigRequest with an id, a name and at least one RPC URL."""
+    if not isinstance(config, ChainConfigRequest):
+        raise invalid("config", "must be a ChainConfigRequest")
+    positive_int("chain_id", config.chain_id)
+    non_empty("name", config.name)
+    if not config.rpc_urls:
+        raise invalid("rpc_urls", "must list at least one RPC URL")
+    return config
+
+
+def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
+    """The update for ``config``: a ChainConfigUpdate as is, or one setting every field of a
+    ChainConfigRequest for the same chain."""
+    if isinstance(config, ChainConfigRequest):
+        if chain_request(config).chain_id != chain_id:
+            raise invalid("config.chain_id", f"is {config.chain_id}, not {chain_id}")
+        return ChainConfigUpdate(
+            name=config.name,
+            rpc_urls=list(config.rpc_urls),
+            average_block_time=config.average_block_time,
+            max_blocks_per_request=config.max_blocks_per_request,
+            confirmation_blocks=config.confirmation_blocks,
+            status=config.status,
+        )
+    if not isinstance(config, ChainConfigUpdate):
+        raise invalid("config", "must be a ChainConfigUpdate or a ChainConfigRequest")
+    return config
