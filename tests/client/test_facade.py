@@ -387,7 +387,6 @@ async def test_every_method_matches_the_contract(
 
 def test_every_generated_operation_has_a_facade_method() -> None:
     from event_streamer._contract import STREAMING_OPERATIONS
-
     from tests._spec import operations
 
     tested = {c[3] for c in CASES}

@@ -10,7 +10,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from event_streamer._contract import STREAMING_OPERATIONS
-from tests._spec import operations, spec
+from tests._spec import ROOT, SPEC_PATH, operations, spec
 
 # Every path/method the published Event Streamer service serves, with its operationId.
 EXPECTED = [
@@ -167,8 +167,5 @@ def test_retry_treats_exactly_the_marked_posts_as_idempotent() -> None:
 
 
 def test_service_asset_is_a_copy_of_the_spec() -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    asset = root / "event_streamer_server" / "_assets" / "event-streamer.yaml"
-    assert asset.read_bytes() == (root / "openapi" / "event-streamer.yaml").read_bytes()
+    asset = ROOT / "event_streamer_server" / "_assets" / "event-streamer.yaml"
+    assert asset.read_bytes() == SPEC_PATH.read_bytes()

@@ -355,7 +355,7 @@ def test_adversarial_data_matches_eth_abi_or_raises_the_typed_error(
     assert time.perf_counter() - started < TIME_BOUND_S
     try:
         oracle = abi_decode([canonical(s) for s in specs], data)
-    except (DecodingError, OverflowError):
+    except (DecodingError, OverflowError, UnicodeDecodeError):
         label("eth-abi rejects")
         return  # eth-abi rejects the data: a value or the typed error are both fine
     words = sum(cost(s, v) for s, v in zip(inputs, oracle, strict=True))
