@@ -1,10 +1,10 @@
-"""Every ```python block of the README runs, as written, in a fresh interpreter.
+"""Every ```python block of the README and of docs/*.md runs, as written, in a fresh interpreter.
 
 Blocks are self-contained scripts. Blocks that talk to the service or the chain use
 ``http://localhost:8000`` and ``http://localhost:8545`` (what ``devstack`` listens on); the
 harness points those at the test stack: addresses and ports are the only adaptation. Blocks
-starting with ``# conftest.py`` or ``# test_*.py`` are written to a directory and run with
-pytest against the same stack.
+starting with ``# conftest.py`` or ``# test_*.py`` (and an ```ini block starting with
+``# pytest.ini``) are written to a directory and run with pytest against the same stack.
 """
 
 from __future__ import annotations
@@ -23,16 +23,24 @@ from event_streamer_server.testing import LocalStack
 from tests._spec import ROOT
 
 README = ROOT / "README.md"
+DOCS = [README, *sorted((ROOT / "docs").glob("*.md"))]
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+_INI_BLOCK = re.compile(r"^```ini\n# pytest\.ini\n(.*?)^```", re.DOTALL | re.MULTILINE)
 SERVICE_URL = "http://localhost:8000"
 RPC_URL = "http://localhost:8545"
 _FILE_BLOCK = re.compile(r"^# ((?:conftest|test_\w+)\.py)\n")
 _SH_BLOCK = re.compile(r"^```sh\n(export EVENT_STREAMER_URL=.*?)^```", re.DOTALL | re.MULTILINE)
 
 
-def python_blocks() -> list[tuple[int, str]]:
-    text = README.read_text(encoding="utf-8")
-    return [(text[: m.start()].count("\n") + 1, m.group(1)) for m in _BLOCK.finditer(text)]
+def python_blocks() -> list[tuple[str, str]]:
+    """(``file:line``, code) of every python block in the README and docs/."""
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for m in _BLOCK.finditer(text):
+            where = f"{doc.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1}"
+            found.append((where, m.group(1)))
+    return found
 
 
 BLOCKS = python_blocks()
@@ -42,11 +50,11 @@ OFFLINE = [(n, c) for n, c in SCRIPTS if SERVICE_URL not in c and RPC_URL not in
 ONLINE = [(n, c) for n, c in SCRIPTS if (n, c) not in OFFLINE]
 
 
-def _ids(blocks: list[tuple[int, str]]) -> list[str]:
-    return [f"README.md:{n}" for n, _ in blocks]
+def _ids(blocks: list[tuple[str, str]]) -> list[str]:
+    return [where for where, _ in blocks]
 
 
-def run_script(line: int, code: str, cwd: Path) -> None:
+def run_script(line: str, code: str, cwd: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -55,7 +63,7 @@ def run_script(line: int, code: str, cwd: Path) -> None:
         check=False,
         cwd=cwd,
     )
-    assert proc.returncode == 0, f"README.md:{line} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, f"{line} failed:\n{proc.stdout}\n{proc.stderr}"
 
 
 def test_every_block_is_exercised() -> None:
@@ -66,13 +74,13 @@ def test_every_block_is_exercised() -> None:
 
 
 @pytest.mark.parametrize(("line", "code"), OFFLINE, ids=_ids(OFFLINE))
-def test_offline_block_runs(line: int, code: str, tmp_path: Path) -> None:
+def test_offline_block_runs(line: str, code: str, tmp_path: Path) -> None:
     run_script(line, code, tmp_path)
 
 
 @pytest.mark.parametrize(("line", "code"), ONLINE, ids=_ids(ONLINE))
 def test_online_block_runs_against_the_stack(
-    line: int, code: str, event_streamer_stack: LocalStack, tmp_path: Path
+    line: str, code: str, event_streamer_stack: LocalStack, tmp_path: Path
 ) -> None:
     adapted = code.replace(SERVICE_URL, event_streamer_stack.service_url).replace(
         RPC_URL, event_streamer_stack.rpc_url
@@ -87,7 +95,8 @@ def test_pytest_blocks_run_against_the_stack(
         name = _FILE_BLOCK.match(code)
         assert name is not None
         (tmp_path / name.group(1)).write_text(code)
-    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (ini,) = _INI_BLOCK.findall(README.read_text(encoding="utf-8"))  # the README's own config
+    (tmp_path / "pytest.ini").write_text(ini)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     proc = subprocess.run(
         [
@@ -112,14 +121,14 @@ def test_pytest_blocks_run_against_the_stack(
 
 
 SHELL = [
-    (README.read_text()[: m.start()].count("\n") + 1, m.group(1))
+    (f"README.md:{README.read_text()[: m.start()].count(chr(10)) + 1}", m.group(1))
     for m in _SH_BLOCK.finditer(README.read_text())
 ]
 
 
 @pytest.mark.parametrize(("line", "script"), SHELL, ids=_ids(SHELL))
 async def test_shell_block_runs_against_the_stack(
-    line: int, script: str, event_streamer_stack: LocalStack, tmp_path: Path
+    line: str, script: str, event_streamer_stack: LocalStack, tmp_path: Path
 ) -> None:
     from event_streamer_server.devchain import DevChain
 
@@ -139,7 +148,7 @@ async def test_shell_block_runs_against_the_stack(
         cwd=tmp_path,
         env=env,
     )
-    assert proc.returncode == 0, f"README.md:{line} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, f"{line} failed:\n{proc.stdout}\n{proc.stderr}"
     events = (tmp_path / "transfers.jsonl").read_text().splitlines()
     assert len(events) == 5
     assert all(json.loads(e)["event"] == "Transfer" for e in events)
