@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import select
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -79,6 +80,21 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     finally:
         os.close(devnull)
+
+
+def stdout_reader_gone() -> bool:
+    """True when stdout is a pipe or socket whose reader has gone (checked without writing).
+
+    Lets `tail | head -3` end as soon as `head` exits, even while no new events arrive.
+    """
+    if not hasattr(select, "poll"):  # e.g. Windows: the next write tells instead
+        return False
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(mask & (select.POLLERR | select.POLLHUP) for _, mask in poller.poll(0))
+    except (OSError, ValueError):  # no real file descriptor (e.g. captured output)
+        return False
 
 
 def is_closed_pipe(exc: BaseException) -> bool:

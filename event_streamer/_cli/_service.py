@@ -24,14 +24,20 @@ PASS_THROUGH: dict[str, Any] = {
 }
 
 
-def run_service_cli(args: Sequence[str], prog: str) -> None:
-    """Run ``event-streamer-server ARGS``; its exit codes are mapped to this CLI's scheme."""
+def run_service_cli(args: Sequence[str], command: str) -> None:
+    """Run ``event-streamer-server ARGS`` for ``event-streamer COMMAND``; its exit codes are
+    mapped to this CLI's scheme."""
     try:
         module = importlib.import_module(SERVICE_CLI)
     except ModuleNotFoundError as err:
-        exit_with_error(f"{prog} needs the server extra ({err.name} is not installed): {INSTALL}")
+        exit_with_error(
+            f"event-streamer {command} needs the server extra ({err.name} is not installed): "
+            + INSTALL
+        )
     service_main = cast(Callable[..., int], module.main)
     try:
+        # Its messages name the command as typed: `event-streamer server`, `... devstack`.
+        prog = "event-streamer" if args[:1] == ["devstack"] else f"event-streamer {command}"
         code = service_main(list(args), prog=prog)
     except SystemExit as exc:  # argparse: --help (0) or bad options (2)
         code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -44,11 +50,11 @@ def run_service_cli(args: Sequence[str], prog: str) -> None:
 @click.pass_context
 def server(ctx: click.Context) -> None:
     """Run the reference service (alias of event-streamer-server; same options)."""
-    run_service_cli(ctx.args, "event-streamer server")
+    run_service_cli(ctx.args, "server")
 
 
 @click.command(context_settings=PASS_THROUGH)
 @click.pass_context
 def devstack(ctx: click.Context) -> None:
     """Anvil and the service until Ctrl-C (alias of event-streamer-server devstack)."""
-    run_service_cli(["devstack", *ctx.args], "event-streamer")
+    run_service_cli(["devstack", *ctx.args], "devstack")

@@ -20,9 +20,17 @@ import click
 
 from .. import EventStreamer, EventStreamerSDKError, StreamingError
 from ._output import event_line, note, print_event_readably
-from ._runner import Settings, is_closed_pipe, pass_settings, run, silence_stdout
+from ._runner import (
+    Settings,
+    is_closed_pipe,
+    pass_settings,
+    run,
+    silence_stdout,
+    stdout_reader_gone,
+)
 
 ACK_INTERVAL = 1.0  # seconds between bulk acknowledgements of printed batches
+STDOUT_CHECK_INTERVAL = 0.2  # seconds between checks that the reader of stdout is still there
 
 
 @dataclass
@@ -56,6 +64,10 @@ class _Tail:
         sys.stdout.flush()  # a closed pipe shows here, before the batch counts as written
         self.printed += count
         return whole
+
+    def close_stdout(self) -> None:
+        self.stdout_closed = True
+        silence_stdout()
 
     @property
     def done(self) -> bool:
@@ -115,8 +127,7 @@ async def _until_stopped(
         except OSError as exc:
             if not is_closed_pipe(exc):
                 raise
-            state.stdout_closed = True
-            silence_stdout()
+            state.close_stdout()
             whole = False
         if whole:
             state.finished.append(batch.batch_id)
@@ -141,6 +152,15 @@ async def _until_stopped(
             with contextlib.suppress(EventStreamerSDKError):  # retried at the next tick
                 await acknowledge()
 
+    async def watch_stdout() -> None:
+        # Polled: a pipe's reader leaving is no event asyncio can wait on for a writer.
+        while True:
+            await asyncio.sleep(STDOUT_CHECK_INTERVAL)
+            if stdout_reader_gone():
+                state.close_stdout()
+                stop.set()
+                return
+
     async def stream() -> None:
         await sc.start_streaming()
         await sc.wait()  # returns or raises when the stream ends by itself
@@ -148,13 +168,16 @@ async def _until_stopped(
     async with sc:
         streaming = asyncio.create_task(stream())
         stopped = asyncio.create_task(stop.wait())
-        acker = asyncio.create_task(acknowledge_periodically())
+        helpers = [
+            asyncio.create_task(acknowledge_periodically()),
+            asyncio.create_task(watch_stdout()),
+        ]
         try:
             await asyncio.wait({streaming, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (stopped, acker, streaming):
+            for task in (stopped, *helpers, streaming):
                 task.cancel()
-            await asyncio.gather(stopped, acker, streaming, return_exceptions=True)
+            await asyncio.gather(stopped, *helpers, streaming, return_exceptions=True)
         if streaming.done() and not streaming.cancelled() and not stop.is_set():
             streaming.result()  # the stream ended by itself: raise its error, if any
         try:
