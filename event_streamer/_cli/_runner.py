@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from .._client import EventStreamer
+from .. import EventStreamer
 from ..exceptions import (
     EventStreamerAuthError,
     EventStreamerConnectionError,
