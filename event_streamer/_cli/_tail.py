@@ -30,6 +30,7 @@ from ._runner import (
 )
 
 ACK_INTERVAL = 1.0  # seconds between bulk acknowledgements of printed batches
+FINAL_ACK_TIMEOUT = 5.0  # seconds the last acknowledgement may take on the way out
 STDOUT_CHECK_INTERVAL = 0.2  # seconds between checks that the reader of stdout is still there
 
 
@@ -65,6 +66,9 @@ class _Tail:
         self.printed += count
         return whole
 
+    def summary(self) -> str:
+        return f"resume token: {self.token or '-'}  ({self.printed} events)"
+
     def close_stdout(self) -> None:
         self.stdout_closed = True
         silence_stdout()
@@ -90,8 +94,13 @@ def tail(
     unacknowledged, so the next run (from the printed token) starts with it.
     """
     state = _Tail(resume_token, limit, s.json or not sys.stdout.isatty(), no_ack)
-    run(s, lambda c: _stream(c, subscription_id, state))
-    note(f"resume token: {state.token or '-'}  ({state.printed} events)")
+    try:
+        run(s, lambda c: _stream(c, subscription_id, state))
+    except Exception:
+        if state.printed:  # progress made before the error: say where to resume
+            note(state.summary())
+        raise
+    note(state.summary())
 
 
 async def _stream(client: EventStreamer, subscription_id: int, state: _Tail) -> None:
@@ -178,9 +187,14 @@ async def _until_stopped(
             for task in (stopped, *helpers, streaming):
                 task.cancel()
             await asyncio.gather(stopped, *helpers, streaming, return_exceptions=True)
+        ended = None  # the error that ended the stream by itself, raised after the acks
         if streaming.done() and not streaming.cancelled() and not stop.is_set():
-            streaming.result()  # the stream ended by itself: raise its error, if any
-        try:
-            await acknowledge()  # while still connected
-        except EventStreamerSDKError as exc:
-            note(f"acknowledgements not sent ({exc}); resume from the token below")
+            ended = streaming.exception()
+        try:  # while still connected; bounded, so a hung service cannot hold the exit
+            async with asyncio.timeout(FINAL_ACK_TIMEOUT):
+                await acknowledge()
+        except (TimeoutError, EventStreamerSDKError) as exc:
+            why = str(exc) or f"no answer in {FINAL_ACK_TIMEOUT:g}s"
+            note(f"acknowledgements not sent ({why}); resume from the token below")
+        if ended is not None:
+            raise ended

@@ -90,3 +90,26 @@ async def check_closed(url: str, sub_id: int, emitter: Emitter) -> None:
     rest = run_cli(url, "tail", str(sub_id), "--resume-token", token, "--limit", "1")
     assert rest.returncode == 0, rest.stderr
     assert values(rest.stdout) == [written]
+
+
+async def test_deleted_subscription_ends_tail_with_the_token_and_one_error(
+    event_streamer_stack: LocalStack,
+) -> None:
+    url = event_streamer_stack.service_url
+    async with DevChain(event_streamer_stack.rpc_url) as chain:
+        sub_id, _ = await subscription_with_events(event_streamer_stack, chain, 100)
+    proc = spawn_cli(url, "tail", str(sub_id))
+    try:
+        stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
+        assert [stdout.next(within=60) is not None for _ in range(100)] == [True] * 100
+        async with EventStreamer(url, "cli-test") as client:
+            await client.delete_subscription(sub_id)
+        code = proc.wait(30)
+        lines = stderr.rest(within=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 2, lines  # not found
+    assert lines[-1].startswith("error: "), lines
+    assert any(line.startswith("resume token: rt_") and "(100 events)" in line for line in lines)
+    assert not any("Traceback" in line for line in lines)
