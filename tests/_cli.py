@@ -7,6 +7,8 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -33,14 +35,22 @@ def run_cli(url: str, *args: str, timeout: float = 120) -> subprocess.CompletedP
     )
 
 
-def spawn_cli(url: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+@contextmanager
+def spawned_cli(url: str, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """`event-streamer ARGS` running with piped output; killed on the way out if still alive."""
+    proc = subprocess.Popen(
         [sys.executable, "-m", "event_streamer", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=cli_env(url),
     )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 class Lines:

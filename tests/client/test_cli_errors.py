@@ -10,7 +10,7 @@ import time
 import pytest
 
 from event_streamer_server.devchain import emitter_artifact
-from tests._cli import Lines, run_cli, spawn_cli
+from tests._cli import Lines, run_cli, spawned_cli
 
 
 def unused_url() -> str:
@@ -28,8 +28,7 @@ def test_tail_without_service_reports_attempts_and_stops_on_signal(
 ) -> None:
     """Defects 1 and 4: each failed attempt is a stderr line; a signal ends it within a second."""
     args = ["tail", "7"] + (["--resume-token", token] if token else [])
-    proc = spawn_cli(unused_url(), *args)
-    try:
+    with spawned_cli(unused_url(), *args) as proc:
         stderr = Lines(proc.stderr)
         first = stderr.until("stream: CONNECTION_LOST", within=30)
         assert first.endswith("(retrying)")
@@ -39,9 +38,6 @@ def test_tail_without_service_reports_attempts_and_stops_on_signal(
         code = proc.wait(10)
         took = time.monotonic() - sent
         lines = stderr.rest(within=5)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert code == 0, lines
     assert took < 1.0, f"took {took:.2f}s to stop"
     assert lines[-1] == f"resume token: {token or '-'}  (0 events)"

@@ -1,16 +1,25 @@
-"""`event-streamer tail` against the local stack: stopped by SIGTERM, and by a closed stdout."""
+"""`event-streamer tail` against the local stack: ended by SIGTERM, a closed stdout, an error."""
 
 from __future__ import annotations
 
 import json
 import signal
 import time
+from collections.abc import AsyncIterator
+
+import pytest
 
 from event_streamer import EventStreamer
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import LocalStack
-from tests._cli import Lines, run_cli, spawn_cli
+from tests._cli import Lines, run_cli, spawned_cli
 from tests._stack import subscribe
+
+
+@pytest.fixture
+async def chain(event_streamer_stack: LocalStack) -> AsyncIterator[DevChain]:
+    async with DevChain(event_streamer_stack.rpc_url) as dev_chain:
+        yield dev_chain
 
 
 async def subscription_with_events(
@@ -27,26 +36,19 @@ def values(stdout: str) -> list[int]:
     return [int(json.loads(line)["value"]) for line in stdout.splitlines()]
 
 
-async def test_sigterm_flushes_acks_and_prints_the_token(event_streamer_stack: LocalStack) -> None:
+async def test_sigterm_flushes_acks_and_prints_the_token(
+    event_streamer_stack: LocalStack, chain: DevChain
+) -> None:
     """Defect 4: SIGTERM (systemd, docker) ends `tail` like Ctrl-C."""
     url = event_streamer_stack.service_url
-    async with DevChain(event_streamer_stack.rpc_url) as chain:
-        sub_id, emitter = await subscription_with_events(event_streamer_stack, chain, 250)
-        await check_sigterm(url, sub_id, emitter)
-
-
-async def check_sigterm(url: str, sub_id: int, emitter: Emitter) -> None:
-    proc = spawn_cli(url, "tail", str(sub_id))
-    try:
+    sub_id, emitter = await subscription_with_events(event_streamer_stack, chain, 250)
+    with spawned_cli(url, "tail", str(sub_id)) as proc:
         stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
         seen = [int(json.loads(stdout.next(within=60) or "{}")["value"]) for _ in range(250)]
         assert seen == list(range(250))
         proc.send_signal(signal.SIGTERM)  # at once: before the periodic acknowledgement
         assert proc.wait(10) == 0
         lines = stderr.rest(within=5)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert lines[-1].startswith("resume token: rt_"), lines
     assert lines[-1].endswith("(250 events)")
     # Every printed batch was acknowledged on the way out: a fresh stream (no token) starts
@@ -57,17 +59,13 @@ async def check_sigterm(url: str, sub_id: int, emitter: Emitter) -> None:
     assert values(fresh.stdout) == list(range(250, 255))
 
 
-async def test_closed_stdout_ends_tail_quietly(event_streamer_stack: LocalStack) -> None:
+async def test_closed_stdout_ends_tail_quietly(
+    event_streamer_stack: LocalStack, chain: DevChain
+) -> None:
     """Defect 5: `tail SUB | head -3` exits 0 at once, quietly, acking only what it wrote."""
     url = event_streamer_stack.service_url
-    async with DevChain(event_streamer_stack.rpc_url) as chain:
-        sub_id, emitter = await subscription_with_events(event_streamer_stack, chain, 1000)
-        await check_closed(url, sub_id, emitter)
-
-
-async def check_closed(url: str, sub_id: int, emitter: Emitter) -> None:
-    proc = spawn_cli(url, "tail", str(sub_id))
-    try:
+    sub_id, emitter = await subscription_with_events(event_streamer_stack, chain, 1000)
+    with spawned_cli(url, "tail", str(sub_id)) as proc:
         assert proc.stdout is not None
         head = [proc.stdout.readline() for _ in range(3)]
         closed = time.monotonic()
@@ -75,9 +73,6 @@ async def check_closed(url: str, sub_id: int, emitter: Emitter) -> None:
         code = proc.wait(10)
         took = time.monotonic() - closed
         stderr = Lines(proc.stderr).rest(within=5)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert values("".join(head)) == [0, 1, 2]
     assert code == 0, stderr
     assert took < 2.0, f"took {took:.2f}s to notice"
@@ -93,22 +88,17 @@ async def check_closed(url: str, sub_id: int, emitter: Emitter) -> None:
 
 
 async def test_deleted_subscription_ends_tail_with_the_token_and_one_error(
-    event_streamer_stack: LocalStack,
+    event_streamer_stack: LocalStack, chain: DevChain
 ) -> None:
     url = event_streamer_stack.service_url
-    async with DevChain(event_streamer_stack.rpc_url) as chain:
-        sub_id, _ = await subscription_with_events(event_streamer_stack, chain, 100)
-    proc = spawn_cli(url, "tail", str(sub_id))
-    try:
+    sub_id, _ = await subscription_with_events(event_streamer_stack, chain, 100)
+    with spawned_cli(url, "tail", str(sub_id)) as proc:
         stdout, stderr = Lines(proc.stdout), Lines(proc.stderr)
         assert [stdout.next(within=60) is not None for _ in range(100)] == [True] * 100
         async with EventStreamer(url, "cli-test") as client:
             await client.delete_subscription(sub_id)
         code = proc.wait(30)
         lines = stderr.rest(within=5)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert code == 2, lines  # not found
     assert lines[-1].startswith("error: "), lines
     assert any(line.startswith("resume token: rt_") and "(100 events)" in line for line in lines)
