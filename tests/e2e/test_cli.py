@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from event_streamer_server.devchain import DevChain, emitter_artifact
 from event_streamer_server.testing import LocalStack, start_service
+from tests._cli import BIN
 
 
 def cli(
@@ -206,12 +211,20 @@ def test_auth_errors_exit_3(tmp_path: Path) -> None:
         handle.cleanup()
 
 
-def test_devstack_runs_until_interrupted() -> None:
-    import signal
-    import socket
+DEVSTACK_COMMANDS = {
+    "event-streamer devstack": [sys.executable, "-m", "event_streamer", "devstack"],
+    "event-streamer-server devstack": [str(BIN / "event-streamer-server"), "devstack"],
+}
 
-    import httpx
 
+@pytest.mark.parametrize(
+    ("command", "sig"),
+    [
+        ("event-streamer devstack", signal.SIGINT),
+        ("event-streamer-server devstack", signal.SIGTERM),
+    ],
+)
+def test_devstack_runs_until_interrupted(command: str, sig: signal.Signals) -> None:
     ports = []
     for _ in range(2):
         with socket.socket() as sock:
@@ -219,10 +232,7 @@ def test_devstack_runs_until_interrupted() -> None:
             ports.append(sock.getsockname()[1])
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "event_streamer",
-            "devstack",
+            *DEVSTACK_COMMANDS[command],
             "--service-port",
             str(ports[0]),
             "--rpc-port",
@@ -239,10 +249,52 @@ def test_devstack_runs_until_interrupted() -> None:
         assert httpx.get(f"http://127.0.0.1:{ports[0]}/api/chains/31337").json()["rpc_urls"] == [
             f"http://127.0.0.1:{ports[1]}"
         ]
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         assert proc.wait(30) == 0
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"http://127.0.0.1:{ports[1]}", timeout=2)  # anvil stopped too
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_server_console_script_keeps_its_options(tmp_path: Path) -> None:
+    """`event-streamer-server --host --port --db --config` (and its alias) as documented."""
+    config = tmp_path / "service.toml"
+    config.write_text("heartbeat_interval = 2.0\n")
+    for name, argv in {
+        "script": [str(BIN / "event-streamer-server")],
+        "alias": [sys.executable, "-m", "event_streamer", "server"],
+    }.items():
+        ready = tmp_path / f"ready-{name}.json"
+        proc = subprocess.Popen(
+            [
+                *argv,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--db",
+                str(tmp_path / f"{name}.db"),
+                "--config",
+                str(config),
+                "--ready-file",
+                str(ready),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not ready.exists():  # written once the socket listens
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "service not ready"
+                time.sleep(0.02)
+            url = json.loads(ready.read_text())["url"]
+            assert httpx.get(f"{url}/health").status_code == 200
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()

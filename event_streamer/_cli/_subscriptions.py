@@ -1,0 +1,169 @@
+"""`subscriptions list|get|create|update|delete` and `status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import EventStreamer, SubscriptionUpdate, subscription_from_abi
+from ..abi import AbiSource, event_signature, load_abi
+from ._output import emit, out
+from ._runner import Settings, exit_with_error, pass_settings, run
+
+SUB_COLUMNS = [
+    "id",
+    "subscriber_id",
+    "chain_id",
+    "event",
+    "addresses",
+    "start_block",
+    "end_block",
+    "last_processed_block",
+    "streaming_status",
+    "events_delivered",
+]
+
+
+def read_abi(path: str) -> AbiSource:
+    """An ABI file, parsed (an unreadable or malformed file ends the command with one line)."""
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        exit_with_error(f"cannot read ABI file {path}: {exc.strerror}")
+    except UnicodeDecodeError:
+        exit_with_error(f"cannot read ABI file {path}: not UTF-8 text")
+    return load_abi(text)
+
+
+def _sub_row(sub: Any) -> dict[str, Any]:
+    data: dict[str, Any] = sub.to_dict()
+    data["event"] = event_signature(data["event_signature"])
+    return data
+
+
+@click.group()
+def subscriptions() -> None:
+    """List, inspect, create, change and delete subscriptions."""
+
+
+@subscriptions.command("list")
+@click.option("--page", default=1, show_default=True)
+@click.option("--page-size", default=20, show_default=True)
+@click.option("--all", "all_subscribers", is_flag=True, help="every subscriber's, not just yours")
+@pass_settings
+def subscriptions_list(s: Settings, page: int, page_size: int, all_subscribers: bool) -> None:
+    """Your subscriptions (newest first)."""
+    result = run(
+        s, lambda c: c.list_subscriptions(page, page_size, all_subscribers=all_subscribers)
+    )
+    if s.json:
+        emit(True, result)
+    else:
+        emit(False, [_sub_row(x) for x in result.subscriptions], SUB_COLUMNS)
+        out.print(f"page {result.page}, {len(result.subscriptions)} of {result.total}")
+
+
+@subscriptions.command("get")
+@click.argument("subscription_id", type=int)
+@pass_settings
+def subscriptions_get(s: Settings, subscription_id: int) -> None:
+    """One subscription."""
+    emit(s.json, run(s, lambda c: c.get_subscription(subscription_id)))
+
+
+@subscriptions.command("delete")
+@click.argument("subscription_id", type=int)
+@pass_settings
+def subscriptions_delete(s: Settings, subscription_id: int) -> None:
+    """Delete a subscription (its streams are closed)."""
+    run(s, lambda c: c.delete_subscription(subscription_id))
+    emit(s.json, {"deleted": subscription_id})
+
+
+@subscriptions.command("create")
+@click.option(
+    "--abi",
+    "abi_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="JSON ABI or compiler artifact",
+)
+@click.option("--event", required=True, help="event name, or full signature for overloads")
+@click.option("--chain", "chain_id", required=True, type=int)
+@click.option("--address", "addresses", multiple=True, help="contract address (repeatable)")
+@click.option("--from-block", "start_block", required=True, type=int)
+@click.option("--to-block", "end_block", type=int, default=None)
+@pass_settings
+def subscriptions_create(
+    s: Settings,
+    abi_file: str,
+    event: str,
+    chain_id: int,
+    addresses: tuple[str, ...],
+    start_block: int,
+    end_block: int | None,
+) -> None:
+    """Subscribe to an event of an ABI (topic0 is computed)."""
+    # Built before connecting: a bad ABI, event or address fails offline, in one line.
+    request = subscription_from_abi(
+        read_abi(abi_file),
+        event,
+        chain_id=chain_id,
+        addresses=addresses,
+        start_block=start_block,
+        end_block=end_block,
+    )
+    emit(s.json, run(s, lambda c: c.create_subscription(request)))
+
+
+@subscriptions.command("update")
+@click.argument("subscription_id", type=int)
+@click.option("--from-block", "start_block", type=int, default=None)
+@click.option("--to-block", "end_block", type=int, default=None)
+@click.option("--no-end", is_flag=True, help="follow the chain head (clear --to-block)")
+@click.option("--address", "addresses", multiple=True, help="replace the addresses (repeatable)")
+@pass_settings
+def subscriptions_update(
+    s: Settings,
+    subscription_id: int,
+    start_block: int | None,
+    end_block: int | None,
+    no_end: bool,
+    addresses: tuple[str, ...],
+) -> None:
+    """Change a subscription's block range or addresses."""
+    fields: dict[str, Any] = {}
+    if start_block is not None:
+        fields["start_block"] = start_block
+    if end_block is not None or no_end:
+        fields["end_block"] = None if no_end else end_block
+    if addresses:
+        fields["addresses"] = list(addresses)
+    if not fields:
+        exit_with_error("nothing to change: give --from-block, --to-block, --no-end or --address")
+    update = SubscriptionUpdate(**fields)
+    emit(s.json, run(s, lambda c: c.update_subscription(subscription_id, update)))
+
+
+@click.command()
+@click.argument("subscription_id", type=int)
+@pass_settings
+def status(s: Settings, subscription_id: int) -> None:
+    """Processing status, last processed block and events delivered."""
+
+    async def gather(c: EventStreamer) -> dict[str, Any]:
+        processing = await c.get_processing_status(subscription_id)
+        sub = await c.get_subscription(subscription_id)
+        return {
+            "subscription_id": subscription_id,
+            "streaming_status": sub.streaming_status,
+            "is_processing": processing.is_processing,
+            "connection_count": processing.connection_count,
+            "last_processed_block": sub.last_processed_block,
+            "events_delivered": sub.events_delivered,
+            "resume_token": sub.resume_token,
+        }
+
+    emit(s.json, run(s, gather))

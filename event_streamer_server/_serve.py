@@ -1,0 +1,89 @@
+"""The reference service under uvicorn (started by ``cli.main``, which checks the extra first)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from ._app import create_app
+from ._settings import load_settings
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, plus a ready file written once the socket listens (tests wait on it)."""
+
+    ready_file: str | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.ready_file:
+            port = self.servers[0].sockets[0].getsockname()[1]
+            info = {"port": port, "pid": os.getpid(), "url": f"http://{self.config.host}:{port}"}
+            _write_atomically(self.ready_file, json.dumps(info))
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Streams never end on their own: close them first so connections can drain.
+        service = getattr(getattr(self.config.app, "state", None), "service", None)
+        if service is not None:
+            service.begin_shutdown()
+        await super().shutdown(sockets)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Readers never see a half-written file (tests poll for it)."""
+    tmp = Path(f"{path}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def serve(args: argparse.Namespace, *, prog: str = "event-streamer-server") -> int:
+    """Run the service with parsed options until SIGINT/SIGTERM; the exit code."""
+    try:
+        settings = load_settings(
+            args.config,
+            overrides={
+                "host": args.host,
+                "port": args.port,
+                "db": args.db,
+                "log_level": args.log_level,
+                "api_key": args.api_key,
+                "ready_file": args.ready_file,
+            },
+        )
+    except (OSError, ValueError) as err:
+        sys.stderr.write(f"{prog}: {err}\n")
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        access_log=settings.log_level == "debug",
+    )
+    server = _Server(config)
+    server.ready_file = settings.ready_file
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, restores these handlers and re-raises
+    # the signal: exit 0 then, since streams were closed and state committed.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _exit_cleanly)
+    asyncio.run(server.serve())
+    return 0
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
