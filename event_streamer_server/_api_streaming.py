@@ -129,7 +129,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             # The SDK advances its token only after handlers finished: everything up to it is
             # handled, so it counts as acknowledged.
             await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
-        conn = service.open_stream(sid, int(sub["chain_id"]))
+        conn = service.open_stream(sid, sub.chain_id)
         conn.sent_upto = resume_from
         return StreamingResponse(
             deliver(conn),

@@ -11,7 +11,7 @@ from ._faults import FaultPoints
 from ._ingest import IngestManager
 from ._rpc import RpcPool
 from ._settings import Settings
-from ._storage import Storage
+from ._storage import NewChain, Storage
 from ._streams import Connection, Hub
 from ._time import now_iso
 from ._tokens import TokenSigner
@@ -73,8 +73,8 @@ class Service:
         if self.hub.release(conn):
             await self.ingest.stop(conn.subscription_id)
             sub = await self.storage.get_subscription(conn.subscription_id)
-            if sub is not None and sub["streaming_status"] == "active":
-                await self.storage.update_subscription(sub["id"], {"streaming_status": "idle"})
+            if sub is not None and sub.streaming_status == "active":
+                await self.storage.update_subscription(sub.id, {"streaming_status": "idle"})
 
     async def close_subscription(self, subscription_id: int) -> None:
         self.hub.close_subscription(subscription_id)
@@ -93,26 +93,25 @@ class Service:
             if await self.storage.get_chain(seed.chain_id) is None:
                 logger.info("adding chain %d (%s) from the config file", seed.chain_id, seed.name)
                 await self.storage.insert_chain(
-                    {
-                        "chain_id": seed.chain_id,
-                        "name": seed.name,
-                        "rpc_urls": list(seed.rpc_urls),
-                        "average_block_time": seed.average_block_time,
-                        "max_blocks_per_request": seed.max_blocks_per_request,
-                        "confirmation_blocks": seed.confirmation_blocks,
-                        "status": "active",
-                    }
+                    NewChain(
+                        chain_id=seed.chain_id,
+                        name=seed.name,
+                        rpc_urls=list(seed.rpc_urls),
+                        average_block_time=seed.average_block_time,
+                        max_blocks_per_request=seed.max_blocks_per_request,
+                        confirmation_blocks=seed.confirmation_blocks,
+                    )
                 )
 
     async def load_chains(self) -> int:
         """(Re)build node access from storage; returns the number of chains."""
         chains = await self.storage.list_chains()
-        active = {c["chain_id"]: c for c in chains if c["status"] == "active"}
+        active = {c.chain_id: c for c in chains if c.status == "active"}
         for chain_id in self.rpc.chain_ids():
             if chain_id not in active:
                 self.rpc.remove(chain_id)
         for chain_id, chain in active.items():
-            self.rpc.configure(chain_id, chain["rpc_urls"])
+            self.rpc.configure(chain_id, chain.rpc_urls)
         self.last_refresh = now_iso()
         return len(chains)
 
