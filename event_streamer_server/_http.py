@@ -21,7 +21,7 @@ from starlette.routing import Route
 from ._contract import FieldProblem, Operation, operations
 from ._time import now_iso
 
-__all__ = ["ApiError", "Call", "Handler", "build_routes", "json_response"]
+__all__ = ["ApiError", "Call", "Handler", "build_routes", "is_authorised", "json_response"]
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,8 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _authorised(request: Request, api_key: str | None) -> bool:
+def is_authorised(request: Request, api_key: str | None) -> bool:
+    """Whether ``request`` carries ``Authorization: Bearer <api_key>`` (always, without a key)."""
     if api_key is None:
         return True
     header = request.headers.get("authorization", "")
@@ -127,7 +128,7 @@ def _endpoint(
         request_id = uuid.uuid4().hex
         headers = {"X-Request-Id": request_id}
         try:
-            if not op.public and not _authorised(request, api_key):
+            if not op.public and not is_authorised(request, api_key):
                 raise ApiError(
                     401,
                     "Unauthorized",
