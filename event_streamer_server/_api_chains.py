@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from ._contract import FieldProblem
-from ._http import ApiError, Call, Handler
+from ._http import ApiError, Call, Handler, found
 from ._rpc import RpcError
 from ._service import Service
 from ._storage import CHAIN_FIELDS, ChainRow, NewChain
@@ -43,7 +43,7 @@ def handlers(service: Service) -> dict[str, Handler]:
     async def check_rpc_urls(chain_id: int, urls: list[str]) -> None:
         """Every URL must be allowed, well formed, and answer eth_chainId with ``chain_id``."""
 
-        async def check(index: int, url: str) -> FieldProblem | None:
+        async def url_problem(index: int, url: str) -> FieldProblem | None:
             field = f"body.rpc_urls.{index}"
             try:
                 host = httpx.URL(url).host
@@ -68,16 +68,14 @@ def handlers(service: Service) -> dict[str, Handler]:
                 )
             return None
 
-        found = await asyncio.gather(*(check(i, u) for i, u in enumerate(urls)))
+        found = await asyncio.gather(*(url_problem(i, u) for i, u in enumerate(urls)))
         problems = [p for p in found if p is not None]
         if problems:
             raise ApiError.invalid(*problems)
 
-    async def require(chain_id: int) -> ChainRow:
+    async def existing_chain(chain_id: int) -> ChainRow:
         row = await service.storage.get_chain(chain_id)
-        if row is None:
-            raise ApiError.not_found("Chain", f"No chain with id {chain_id}")
-        return row
+        return found(row, "Chain", f"No chain with id {chain_id}")
 
     async def list_chains(call: Call) -> tuple[int, Any]:
         rows = await service.storage.list_chains()
@@ -103,7 +101,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_chain(call: Call) -> tuple[int, Any]:
-        return 200, chain_json(await require(call.params["chain_id"]))
+        return 200, chain_json(await existing_chain(call.params["chain_id"]))
 
     async def create_chain(call: Call) -> tuple[int, Any]:
         body = call.body
@@ -136,7 +134,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def update_chain(call: Call) -> tuple[int, Any]:
         chain_id = call.params["chain_id"]
-        current = await require(chain_id)
+        current = await existing_chain(chain_id)
         changes = {k: call.body[k] for k in _PLAIN_FIELDS if k in call.body}
         if "rpc_urls" in call.body:
             urls = list(dict.fromkeys(call.body["rpc_urls"]))
@@ -150,7 +148,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def delete_chain(call: Call) -> tuple[int, Any]:
         chain_id = call.params["chain_id"]
-        await require(chain_id)
+        await existing_chain(chain_id)
         row = await service.storage.update_chain(chain_id, {"status": "inactive"})
         assert row is not None
         await service.load_chains()

@@ -10,7 +10,7 @@ from event_streamer.models import SubscriptionCreate
 from event_streamer.validation import validate_subscription_create
 
 from ._contract import FieldProblem
-from ._http import ApiError, Call, Handler
+from ._http import ApiError, Call, Handler, found
 from ._service import Service
 from ._storage import SUBSCRIPTION_FIELDS, NewSubscription, SubscriptionRow
 from ._time import now_iso
@@ -68,7 +68,7 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
 def handlers(service: Service) -> dict[str, Handler]:
     settings = service.settings
 
-    async def check(sub: dict[str, Any]) -> None:
+    async def reject_invalid(sub: dict[str, Any]) -> None:
         """The shared rules, then the service's limits and chain; every failure names its field."""
         problems = shared_rule_problems(sub)
         if not any(p.field == "body.event_signature" for p in problems):
@@ -101,11 +101,9 @@ def handlers(service: Service) -> dict[str, Handler]:
         if problems:
             raise ApiError.invalid(*problems)
 
-    async def require(subscription_id: int) -> SubscriptionRow:
+    async def existing_subscription(subscription_id: int) -> SubscriptionRow:
         row = await service.storage.get_subscription(subscription_id)
-        if row is None:
-            raise ApiError.not_found("Subscription", f"No subscription with id {subscription_id}")
-        return row
+        return found(row, "Subscription", f"No subscription with id {subscription_id}")
 
     async def create_subscription(call: Call) -> tuple[int, Any]:
         body = call.body
@@ -118,7 +116,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             "chain_id": body["chain_id"],
             "subscriber_id": body.get("subscriber_id", "default"),
         }
-        await check(sub)
+        await reject_invalid(sub)
         row = await service.storage.insert_subscription(NewSubscription(**sub))
         return 201, subscription_json(row, service)
 
@@ -135,7 +133,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_subscription(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"])
         owner = call.params.get("subscriber_id")
         if owner is not None and owner != row.subscriber_id:
             raise ApiError.not_found(
@@ -144,14 +142,14 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 200, subscription_json(row, service)
 
     async def update_subscription(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"])
         changes = {k: call.body[k] for k in SUBSCRIPTION_FIELDS if k in call.body}
         if "addresses" in changes:
             changes["addresses"] = [a.lower() for a in changes["addresses"]]
         if "topic0" in changes:
             changes["topic0"] = changes["topic0"].lower()
         merged = {**{k: getattr(row, k) for k in SUBSCRIPTION_FIELDS}, **changes}
-        await check(merged)
+        await reject_invalid(merged)
         if row.streaming_status == "completed" and merged["end_block"] != row.end_block:
             changes["streaming_status"] = "idle"  # more blocks to deliver
         updated = await service.storage.update_subscription(row.id, changes)
@@ -160,7 +158,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def delete_subscription(call: Call) -> tuple[int, Any]:
         subscription_id = call.params["subscription_id"]
-        await require(subscription_id)
+        await existing_subscription(subscription_id)
         await service.close_subscription(subscription_id)
         await service.storage.delete_subscription(subscription_id)
         return 200, {
@@ -170,7 +168,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_last_processed_block(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"])
         chain_id = call.params.get("chain_id")
         if chain_id is not None and chain_id != row.chain_id:
             raise ApiError.invalid(
@@ -189,7 +187,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_processing_status(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"])
         count = service.connection_count(row.id)
         return 200, {
             "subscription_id": row.id,

@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from starlette.requests import Request
@@ -21,9 +21,18 @@ from starlette.routing import Route
 from ._contract import FieldProblem, Operation, operations
 from ._time import now_iso
 
-__all__ = ["ApiError", "Call", "Handler", "build_routes", "is_authorised", "json_response"]
+__all__ = [
+    "ApiError",
+    "Call",
+    "Handler",
+    "build_routes",
+    "found",
+    "is_authorised",
+    "json_response",
+]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -77,6 +86,13 @@ class ApiError(Exception):
         if self.problems is not None:
             out["errors"] = [p.as_dict() for p in self.problems]
         return out
+
+
+def found(value: T | None, what: str, detail: str) -> T:
+    """``value``, or a 404 ``ApiError`` naming ``what`` when it is None."""
+    if value is None:
+        raise ApiError.not_found(what, detail)
+    return value
 
 
 @dataclass(slots=True)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -229,23 +229,18 @@ class ChainWorker:
 
 
 class IngestManager:
-    """One ChainWorker per chain with streamed subscriptions; stopped when it has none."""
+    """One ChainWorker per chain with streamed subscriptions; stopped when it has none.
 
-    def __init__(
-        self,
-        storage: Storage,
-        rpc: RpcPool,
-        hub: Hub,
-        batch_size: int,
-        faults: FaultPoints | None = None,
-    ) -> None:
-        self._new_worker = functools.partial(
-            ChainWorker, storage=storage, rpc=rpc, hub=hub, batch_size=batch_size, faults=faults
-        )
+    ``new_worker(chain_id)`` builds a worker (a ``functools.partial`` of :class:`ChainWorker`).
+    """
+
+    def __init__(self, new_worker: Callable[[int], ChainWorker]) -> None:
+        self._new_worker = new_worker
         self.workers: dict[int, ChainWorker] = {}
         self.chain_of: dict[int, int] = {}  # subscription id -> chain id
 
-    def ensure(self, subscription_id: int, chain_id: int) -> None:
+    def start_for(self, subscription_id: int, chain_id: int) -> None:
+        """Ingest for this subscription (starting its chain's worker when none runs)."""
         self.chain_of[subscription_id] = chain_id
         worker = self.workers.get(chain_id)
         if worker is None or worker.task is None or worker.task.done():
@@ -256,13 +251,15 @@ class IngestManager:
         worker.members.add(subscription_id)
         worker.wake.set()
 
-    def poke(self, subscription_id: int) -> None:
+    def wake_for(self, subscription_id: int) -> None:
+        """Let the subscription's worker step now instead of at its next poll."""
         chain_id = self.chain_of.get(subscription_id)
         worker = self.workers.get(chain_id) if chain_id is not None else None
         if worker is not None:
             worker.wake.set()
 
-    async def stop(self, subscription_id: int) -> None:
+    async def stop_for(self, subscription_id: int) -> None:
+        """Stop ingesting for this subscription; its chain's worker ends with its last member."""
         chain_id = self.chain_of.pop(subscription_id, None)
         worker = self.workers.get(chain_id) if chain_id is not None else None
         if worker is None:
@@ -275,4 +272,4 @@ class IngestManager:
 
     async def stop_all(self) -> None:
         for subscription_id in list(self.chain_of):
-            await self.stop(subscription_id)
+            await self.stop_for(subscription_id)

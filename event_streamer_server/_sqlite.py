@@ -37,6 +37,7 @@ __all__ = ["MIGRATIONS", "SQLiteStorage"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R", ChainRow, SubscriptionRow)
 P = ParamSpec("P")
 
 # Block hashes kept per subscription for reorg detection.
@@ -45,8 +46,6 @@ HASH_WINDOW = 256
 _ID_CHUNK = 500
 
 _JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses"}
-_CHAIN_COLUMNS = tuple(f.name for f in dataclasses.fields(ChainRow))
-_SUBSCRIPTION_COLUMNS = tuple(f.name for f in dataclasses.fields(SubscriptionRow))
 
 Record = dict[str, Any]
 
@@ -147,19 +146,19 @@ class SQLiteStorage:
         return bytes.fromhex(row["value"])
 
     # -- chains ----------------------------------------------------------------------------------
-    def _select_chains(self, where: str = "", args: Sequence[Any] = ()) -> list[ChainRow]:
-        rows = self.db.execute(
-            f"SELECT {', '.join(_CHAIN_COLUMNS)} FROM chains {where} ORDER BY chain_id", args
-        ).fetchall()
-        return [ChainRow(**r) for r in rows]
+    def _select(self, row: type[R], table: str, clauses: str, args: Sequence[Any]) -> list[R]:
+        """Rows of ``table`` as ``row`` values (the dataclass's fields are the columns)."""
+        columns = ", ".join(f.name for f in dataclasses.fields(row))
+        cursor = self.db.execute(f"SELECT {columns} FROM {table} {clauses}", args)
+        return [row(**r) for r in cursor.fetchall()]
 
     def _chain(self, chain_id: int) -> ChainRow | None:
-        found = self._select_chains("WHERE chain_id = ?", (chain_id,))
+        found = self._select(ChainRow, "chains", "WHERE chain_id = ?", (chain_id,))
         return found[0] if found else None
 
     @on_db_thread
     def list_chains(self) -> list[ChainRow]:
-        return self._select_chains()
+        return self._select(ChainRow, "chains", "ORDER BY chain_id", ())
 
     @on_db_thread
     def get_chain(self, chain_id: int) -> ChainRow | None:
@@ -189,16 +188,8 @@ class SQLiteStorage:
         return self._chain(chain_id)
 
     # -- subscriptions ---------------------------------------------------------------------------
-    def _select_subscriptions(
-        self, where: str, args: Sequence[Any], *, tail: str = ""
-    ) -> list[SubscriptionRow]:
-        rows = self.db.execute(
-            f"SELECT {', '.join(_SUBSCRIPTION_COLUMNS)} FROM subscriptions {where} {tail}", args
-        ).fetchall()
-        return [SubscriptionRow(**r) for r in rows]
-
     def _subscription(self, subscription_id: int) -> SubscriptionRow | None:
-        found = self._select_subscriptions("WHERE id = ?", (subscription_id,))
+        found = self._select(SubscriptionRow, "subscriptions", "WHERE id = ?", (subscription_id,))
         return found[0] if found else None
 
     @on_db_thread
@@ -225,8 +216,11 @@ class SQLiteStorage:
     ) -> tuple[list[SubscriptionRow], int]:
         where, args = ("WHERE subscriber_id = ?", [subscriber_id]) if subscriber_id else ("", [])
         total = self.db.execute(f"SELECT COUNT(*) AS n FROM subscriptions {where}", args)
-        rows = self._select_subscriptions(
-            where, [*args, limit, offset], tail="ORDER BY id DESC LIMIT ? OFFSET ?"
+        rows = self._select(
+            SubscriptionRow,
+            "subscriptions",
+            f"{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*args, limit, offset],
         )
         return rows, int(total.fetchone()["n"])
 

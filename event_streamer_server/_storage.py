@@ -56,20 +56,13 @@ class NewChain:
     average_block_time: float
     max_blocks_per_request: int
     confirmation_blocks: int
-    status: str = "active"
+    status: str
 
 
 @dataclass(frozen=True, slots=True)
-class ChainRow:
-    """A stored chain."""
+class ChainRow(NewChain):
+    """A stored chain: what was created, and when."""
 
-    chain_id: int
-    name: str
-    rpc_urls: list[str]
-    average_block_time: float
-    max_blocks_per_request: int
-    confirmation_blocks: int
-    status: str
     created_at: str
     updated_at: str
 
@@ -88,17 +81,10 @@ class NewSubscription:
 
 
 @dataclass(frozen=True, slots=True)
-class SubscriptionRow:
-    """A stored subscription and its delivery progress."""
+class SubscriptionRow(NewSubscription):
+    """A stored subscription: what was created, its id, and its delivery progress."""
 
     id: int
-    topic0: str
-    event_signature: dict[str, Any]
-    addresses: list[str]
-    start_block: int
-    end_block: int | None
-    chain_id: int
-    subscriber_id: str
     streaming_status: str
     last_processed_block: int | None  # the cursor: logs up to here are stored as batches
     last_block_hash: str | None  # hash of last_processed_block when it was processed

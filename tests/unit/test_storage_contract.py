@@ -32,7 +32,7 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 async def new_subscription(storage: Storage, *, start: int = 0) -> SubscriptionRow:
     if await storage.get_chain(1) is None:
-        await storage.insert_chain(NewChain(1, "test", ["http://node"], 1.0, 100, 0))
+        await storage.insert_chain(NewChain(1, "test", ["http://node"], 1.0, 100, 0, "active"))
     return await storage.insert_subscription(
         NewSubscription(
             topic0=TRANSFER,
@@ -61,7 +61,9 @@ async def test_secret_is_created_once(storage: Storage) -> None:
 
 
 async def test_chains_round_trip_and_update(storage: Storage) -> None:
-    row = await storage.insert_chain(NewChain(7, "seven", ["http://a", "http://b"], 2.0, 50, 3))
+    row = await storage.insert_chain(
+        NewChain(7, "seven", ["http://a", "http://b"], 2.0, 50, 3, "active")
+    )
     assert (row.chain_id, row.rpc_urls, row.status) == (7, ["http://a", "http://b"], "active")
     changed = await storage.update_chain(7, {"status": "inactive", "bogus": 1})
     assert changed is not None
