@@ -297,23 +297,12 @@ class SQLiteStorage:
         self, subscription_id: int, after_seq: int, limit: int
     ) -> list[StoredBatch]:
         rows = self.db.execute(
-            "SELECT id, subscription_id, seq, events, event_count, first_block, last_block "
-            "FROM batches WHERE subscription_id = ? AND seq > ? AND acked_at IS NULL "
-            "ORDER BY seq LIMIT ?",
+            "SELECT id AS batch_id, subscription_id, seq, events AS events_json, event_count, "
+            "first_block, last_block FROM batches "
+            "WHERE subscription_id = ? AND seq > ? AND acked_at IS NULL ORDER BY seq LIMIT ?",
             (subscription_id, after_seq, limit),
         ).fetchall()
-        return [
-            StoredBatch(
-                r["id"],
-                r["subscription_id"],
-                r["seq"],
-                bytes(r["events"]),
-                r["event_count"],
-                r["first_block"],
-                r["last_block"],
-            )
-            for r in rows
-        ]
+        return [StoredBatch(**r) for r in rows]  # BLOB columns come back as bytes
 
     @on_db_thread
     def unacked_count(self, subscription_id: int) -> int:
