@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from event_streamer.abi import event_inputs
-from event_streamer.exceptions import EventStreamerValidationError
+from event_streamer.exceptions import ABIParsingError, EventStreamerValidationError
 from event_streamer.models import SubscriptionCreate
 from event_streamer.validation import validate_subscription_create
 
@@ -71,8 +71,12 @@ def handlers(service: Service) -> dict[str, Handler]:
     async def reject_invalid(sub: dict[str, Any]) -> None:
         """The shared rules, then the service's limits and chain; every failure names its field."""
         problems = shared_rule_problems(sub)
-        if not any(p.field == "body.event_signature" for p in problems):
+        try:
             inputs = event_inputs(sub["event_signature"])
+        except ABIParsingError as err:
+            if not any(p.field == "body.event_signature" for p in problems):
+                problems.append(_problem("body.event_signature", str(err), "abi"))
+        else:
             if len(inputs) > settings.max_event_inputs:
                 problems.append(
                     _problem(
