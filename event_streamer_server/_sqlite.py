@@ -91,7 +91,7 @@ class SQLiteStorage:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any exception (cancellation included)."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the body raises."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
