@@ -40,6 +40,12 @@ logger = logging.getLogger(__name__)
 
 # Waits between failed steps: the SDK's one backoff policy (full jitter), with a longer cap.
 _BACKOFF = RetryPolicy(backoff_base=0.5, backoff_cap=30.0)
+
+
+def _backoff_delay(failures: int) -> float:
+    return _BACKOFF.backoff(failures)
+
+
 _MIN_POLL = 0.05
 _TIMESTAMP_CACHE = 4096  # blocks
 
@@ -120,12 +126,12 @@ class ChainWorker:
                 )
                 logger.warning("chain %d: %s", self.chain_id, err)
                 self._broadcast(code, str(err))
-                progressed, poll = False, _BACKOFF.backoff(failures)
+                progressed, poll = False, _backoff_delay(failures)
             except Exception as err:
                 failures += 1
                 logger.exception("chain %d: ingestion failed", self.chain_id)
                 self._broadcast("INTERNAL_ERROR", f"ingestion failed: {err!r}")
-                progressed, poll = False, _BACKOFF.backoff(failures)
+                progressed, poll = False, _backoff_delay(failures)
             if progressed:
                 continue
             self.wake.clear()

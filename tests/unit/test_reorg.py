@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any, cast
 
 import orjson
-import pytest
 
 from event_streamer_server._reorg import ReorgHealer
 from event_streamer_server._rpc import RpcPool
-from event_streamer_server._sqlite import SQLiteStorage
+from event_streamer_server._storage import Storage
 from event_streamer_server._streams import Hub
-from tests.unit.test_storage_contract import new_subscription
+from tests.unit._rows import new_subscription
 
 
 class Chain:
@@ -30,17 +27,7 @@ class Chain:
         return None if found is None else {"hash": found}
 
 
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SQLiteStorage]:
-    backend = SQLiteStorage(str(tmp_path / "reorg.db"))
-    await backend.open()
-    try:
-        yield backend
-    finally:
-        await backend.close()
-
-
-async def test_a_canonical_cursor_is_left_alone(storage: SQLiteStorage) -> None:
+async def test_a_canonical_cursor_is_left_alone(storage: Storage) -> None:
     sub = await new_subscription(storage)
     await storage.store_range(sub.id, [], 3, [(1, "0x1"), (2, "0x2"), (3, "0x3")])
     chain = Chain({1: "0x1", 2: "0x2", 3: "0x3"})
@@ -51,7 +38,7 @@ async def test_a_canonical_cursor_is_left_alone(storage: SQLiteStorage) -> None:
     assert chain.calls == 1
 
 
-async def test_a_reorg_rewinds_to_the_fork_and_tells_the_streams(storage: SQLiteStorage) -> None:
+async def test_a_reorg_rewinds_to_the_fork_and_tells_the_streams(storage: Storage) -> None:
     sub = await new_subscription(storage)
     await storage.store_range(sub.id, [], 4, [(1, "0x1"), (2, "0x2"), (3, "0x3"), (4, "0x4")])
     hub = Hub()
@@ -68,7 +55,7 @@ async def test_a_reorg_rewinds_to_the_fork_and_tells_the_streams(storage: SQLite
     assert "re-scanning from block 3" in line["error_message"]
 
 
-async def test_no_canonical_block_left_rewinds_before_the_start(storage: SQLiteStorage) -> None:
+async def test_no_canonical_block_left_rewinds_before_the_start(storage: Storage) -> None:
     sub = await new_subscription(storage, start=10)
     await storage.store_range(sub.id, [], 11, [(10, "0xa"), (11, "0xb")])
     healer = ReorgHealer(1, storage, cast(RpcPool, Chain({})), Hub())

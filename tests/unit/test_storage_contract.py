@@ -1,49 +1,10 @@
-"""The Storage protocol's promises, checked on a backend. SQLite today; the PostgreSQL backend
-(issue 18) joins the ``storage`` fixture's parameters and must pass the same tests."""
+"""The Storage protocol's promises, checked on every backend (the ``storage`` fixture in
+``conftest.py``): SQLite today; the PostgreSQL backend (issue 18) must pass the same tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from event_streamer_server._sqlite import SQLiteStorage
-from event_streamer_server._storage import (
-    NewBatch,
-    NewChain,
-    NewSubscription,
-    Storage,
-    SubscriptionRow,
-)
-
-TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
-
-
-@pytest.fixture(params=["sqlite"])
-async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
-    backend = SQLiteStorage(str(tmp_path / "contract.db"))
-    await backend.open()
-    try:
-        yield backend
-    finally:
-        await backend.close()
-
-
-async def new_subscription(storage: Storage, *, start: int = 0) -> SubscriptionRow:
-    if await storage.get_chain(1) is None:
-        await storage.insert_chain(NewChain(1, "test", ["http://node"], 1.0, 100, 0, "active"))
-    return await storage.insert_subscription(
-        NewSubscription(
-            topic0=TRANSFER,
-            event_signature={"type": "event", "name": "Transfer", "inputs": []},
-            addresses=[],
-            start_block=start,
-            end_block=None,
-            chain_id=1,
-            subscriber_id="alice",
-        )
-    )
+from event_streamer_server._storage import NewBatch, NewChain, Storage
+from tests.unit._rows import new_subscription
 
 
 def batch(n: int, block: int) -> NewBatch:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from event_streamer.abi import event_topic0
+from event_streamer.abi import event_topic0, extract_abi_event
 from event_streamer_server._api_subscriptions import shared_rule_problems
+from event_streamer_server.devchain import Emitter
 
-EVENT = {
-    "type": "event",
-    "name": "Transfer",
-    "anonymous": False,
-    "inputs": [
-        {"name": "from", "type": "address", "indexed": True},
-        {"name": "to", "type": "address", "indexed": True},
-        {"name": "value", "type": "uint256", "indexed": False},
-    ],
-}
+EVENT = extract_abi_event(Emitter.abi(), "Transfer").to_dict()
 
 
 def body(**changes: Any) -> dict[str, Any]:
