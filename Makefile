@@ -35,7 +35,7 @@ setup: $(UV) $(NPM_STAMP)  ## install everything the tests need (idempotent)
 $(NPM_STAMP): scripts/package.json scripts/package-lock.json
 	npm ci --prefix scripts --ignore-scripts --no-audit --no-fund
 
-contract: $(NPM_STAMP)  ## recompile scripts/contracts/Emitter.sol into Emitter.json
+contract: $(NPM_STAMP)  ## recompile scripts/contracts/Emitter.sol into event_streamer_server/_assets/Emitter.json
 	node scripts/build_contract.mjs
 
 check-contract: $(NPM_STAMP)  ## fail if Emitter.json is not what the source compiles to

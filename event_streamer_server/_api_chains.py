@@ -3,41 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 import httpx
 
 from ._contract import FieldProblem
-from ._http import ApiError, Call, Handler
+from ._http import ApiError, Call, Handler, found
 from ._rpc import RpcError
 from ._service import Service
-from ._storage import Row
+from ._storage import CHAIN_FIELDS, ChainRow, NewChain
 from ._time import now_iso
 
 __all__ = ["chain_json", "handlers"]
 
-_FIELDS = ("name", "average_block_time", "max_blocks_per_request", "confirmation_blocks", "status")
+# rpc_urls are checked against the node before they change.
+_PLAIN_FIELDS = tuple(f for f in CHAIN_FIELDS if f != "rpc_urls")
 
 
-def chain_json(row: Row) -> dict[str, Any]:
-    """A stored chain as the contract's ChainConfig."""
-    return {
-        "chain_id": row["chain_id"],
-        "name": row["name"],
-        "rpc_urls": row["rpc_urls"],
-        "average_block_time": row["average_block_time"],
-        "max_blocks_per_request": row["max_blocks_per_request"],
-        "confirmation_blocks": row["confirmation_blocks"],
-        "status": row["status"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+def chain_json(row: ChainRow) -> dict[str, Any]:
+    """A stored chain as the contract's ChainConfig (the same fields, in the same order)."""
+    return dataclasses.asdict(row)
 
 
-def _reply(message: str, row: Row) -> dict[str, Any]:
+def _reply(message: str, row: ChainRow) -> dict[str, Any]:
     return {
         "message": message,
-        "chain_id": row["chain_id"],
+        "chain_id": row.chain_id,
         "timestamp": now_iso(),
         "chain": chain_json(row),
     }
@@ -51,7 +43,7 @@ def handlers(service: Service) -> dict[str, Handler]:
     async def check_rpc_urls(chain_id: int, urls: list[str]) -> None:
         """Every URL must be allowed, well formed, and answer eth_chainId with ``chain_id``."""
 
-        async def check(index: int, url: str) -> FieldProblem | None:
+        async def url_problem(index: int, url: str) -> FieldProblem | None:
             field = f"body.rpc_urls.{index}"
             try:
                 host = httpx.URL(url).host
@@ -76,16 +68,14 @@ def handlers(service: Service) -> dict[str, Handler]:
                 )
             return None
 
-        found = await asyncio.gather(*(check(i, u) for i, u in enumerate(urls)))
+        found = await asyncio.gather(*(url_problem(i, u) for i, u in enumerate(urls)))
         problems = [p for p in found if p is not None]
         if problems:
             raise ApiError.invalid(*problems)
 
-    async def require(chain_id: int) -> Row:
+    async def existing_chain(chain_id: int) -> ChainRow:
         row = await service.storage.get_chain(chain_id)
-        if row is None:
-            raise ApiError.not_found("Chain", f"No chain with id {chain_id}")
-        return row
+        return found(row, "Chain", f"No chain with id {chain_id}")
 
     async def list_chains(call: Call) -> tuple[int, Any]:
         rows = await service.storage.list_chains()
@@ -97,7 +87,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def get_chain_stats(call: Call) -> tuple[int, Any]:
         rows = await service.storage.list_chains()
-        active = [r["chain_id"] for r in rows if r["status"] == "active"]
+        active = [r.chain_id for r in rows if r.status == "active"]
         breakers = [b for cid in active for b in service.rpc.chain_breakers(cid)]
         return 200, {
             "loaded": True,
@@ -111,7 +101,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_chain(call: Call) -> tuple[int, Any]:
-        return 200, chain_json(await require(call.params["chain_id"]))
+        return 200, chain_json(await existing_chain(call.params["chain_id"]))
 
     async def create_chain(call: Call) -> tuple[int, Any]:
         body = call.body
@@ -129,26 +119,26 @@ def handlers(service: Service) -> dict[str, Handler]:
             urls.append(legacy)
         await check_rpc_urls(chain_id, urls)
         row = await service.storage.insert_chain(
-            {
-                "chain_id": chain_id,
-                "name": body["name"],
-                "rpc_urls": urls,
-                "average_block_time": body.get("average_block_time", 12.0),
-                "max_blocks_per_request": body.get("max_blocks_per_request", 2000),
-                "confirmation_blocks": body.get("confirmation_blocks", 12),
-                "status": body.get("status", "active"),
-            }
+            NewChain(
+                chain_id=chain_id,
+                name=body["name"],
+                rpc_urls=urls,
+                average_block_time=body.get("average_block_time", 12.0),
+                max_blocks_per_request=body.get("max_blocks_per_request", 2000),
+                confirmation_blocks=body.get("confirmation_blocks", 12),
+                status=body.get("status", "active"),
+            )
         )
         await service.load_chains()
         return 201, _reply("Chain created", row)
 
     async def update_chain(call: Call) -> tuple[int, Any]:
         chain_id = call.params["chain_id"]
-        current = await require(chain_id)
-        changes = {k: call.body[k] for k in _FIELDS if k in call.body}
+        current = await existing_chain(chain_id)
+        changes = {k: call.body[k] for k in _PLAIN_FIELDS if k in call.body}
         if "rpc_urls" in call.body:
             urls = list(dict.fromkeys(call.body["rpc_urls"]))
-            if urls != current["rpc_urls"]:
+            if urls != current.rpc_urls:
                 await check_rpc_urls(chain_id, urls)
             changes["rpc_urls"] = urls
         row = await service.storage.update_chain(chain_id, changes)
@@ -158,7 +148,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def delete_chain(call: Call) -> tuple[int, Any]:
         chain_id = call.params["chain_id"]
-        await require(chain_id)
+        await existing_chain(chain_id)
         row = await service.storage.update_chain(chain_id, {"status": "inactive"})
         assert row is not None
         await service.load_chains()

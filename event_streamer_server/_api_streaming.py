@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from starlette.responses import StreamingResponse
 
-from ._http import ApiError, Call, Handler
+from ._http import ApiError, Call, Handler, found
 from ._service import Service
 from ._streams import Connection
 from ._time import now_iso
@@ -114,9 +114,11 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def stream_subscription(call: Call) -> Any:
         sid = call.params["subscription_id"]
-        sub = await service.storage.get_subscription(sid)
-        if sub is None:
-            raise ApiError.not_found("Subscription", f"No subscription with id {sid}")
+        sub = found(
+            await service.storage.get_subscription(sid),
+            "Subscription",
+            f"No subscription with id {sid}",
+        )
         token = call.params.get("resume_token")
         resume_from = 0
         if token is not None:
@@ -129,7 +131,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             # The SDK advances its token only after handlers finished: everything up to it is
             # handled, so it counts as acknowledged.
             await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
-        conn = service.open_stream(sid, int(sub["chain_id"]))
+        conn = service.open_stream(sid, sub.chain_id)
         conn.sent_upto = resume_from
         return StreamingResponse(
             deliver(conn),
@@ -137,7 +139,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             headers={"X-Connection-Id": conn.id, "Cache-Control": "no-cache"},
         )
 
-    def connection(connection_id: str, subscription_id: int | None = None) -> Connection:
+    def live_connection(connection_id: str, subscription_id: int | None = None) -> Connection:
+        """The open stream (else 404), marked as heard from now."""
         conn = hub.get(connection_id, subscription_id)
         if conn is None:
             raise ApiError(
@@ -159,12 +162,12 @@ def handlers(service: Service) -> dict[str, Handler]:
         for batch_id in result.acknowledged:
             conn.in_flight.pop(batch_id, None)
         hub.notify(sid)
-        service.ingest.poke(sid)
+        service.ingest.wake_for(sid)
         return result
 
     async def acknowledge_batch(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
-        conn = connection(call.params["connection_id"], sid)
+        conn = live_connection(call.params["connection_id"], sid)
         batch_id = call.body["batch_id"]
         result = await acknowledge(conn, [batch_id])
         if result.unknown:
@@ -185,7 +188,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def acknowledge_batch_bulk(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
-        conn = connection(call.params["connection_id"], sid)
+        conn = live_connection(call.params["connection_id"], sid)
         if call.body["connection_id"] != conn.id:
             raise ApiError.field(
                 "body.connection_id", f"must equal the path's connection id {conn.id}", "mismatch"
@@ -204,7 +207,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def send_client_heartbeat(call: Call) -> tuple[int, Any]:
-        conn = connection(call.params["connection_id"])
+        conn = live_connection(call.params["connection_id"])
         return 200, {
             "acknowledged": True,
             "server_timestamp": now_iso(),

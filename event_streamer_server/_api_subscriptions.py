@@ -4,48 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from event_streamer.abi import event_inputs, event_topic0
-from event_streamer.exceptions import ABIParsingError
+from event_streamer.abi import event_inputs
+from event_streamer.exceptions import ABIParsingError, EventStreamerValidationError
+from event_streamer.models import SubscriptionCreate
+from event_streamer.validation import validate_subscription_create
 
 from ._contract import FieldProblem
-from ._http import ApiError, Call, Handler
+from ._http import ApiError, Call, Handler, found
 from ._service import Service
-from ._storage import Row
+from ._storage import SUBSCRIPTION_FIELDS, NewSubscription, SubscriptionRow
 from ._time import now_iso
 
 __all__ = ["handlers", "subscription_json"]
 
-_EDITABLE = (
-    "topic0",
-    "event_signature",
-    "addresses",
-    "start_block",
-    "end_block",
-    "chain_id",
-    "subscriber_id",
-    "streaming_status",
-)
 
-
-def subscription_json(row: Row, service: Service) -> dict[str, Any]:
+def subscription_json(row: SubscriptionRow, service: Service) -> dict[str, Any]:
     """A stored subscription as the contract's SubscriptionResponse."""
     return {
-        "id": row["id"],
-        "topic0": row["topic0"],
-        "event_signature": row["event_signature"],
-        "addresses": row["addresses"],
-        "start_block": row["start_block"],
-        "end_block": row["end_block"],
-        "last_processed_block": row["last_processed_block"],
-        "chain_id": row["chain_id"],
-        "subscriber_id": row["subscriber_id"],
-        "is_streaming": service.connection_count(row["id"]) > 0,
-        "streaming_status": row["streaming_status"],
-        "resume_token": row["resume_token"],
-        "last_event_id": row["last_event_id"],
-        "events_delivered": row["events_delivered"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        "id": row.id,
+        "topic0": row.topic0,
+        "event_signature": row.event_signature,
+        "addresses": row.addresses,
+        "start_block": row.start_block,
+        "end_block": row.end_block,
+        "last_processed_block": row.last_processed_block,
+        "chain_id": row.chain_id,
+        "subscriber_id": row.subscriber_id,
+        "is_streaming": service.connection_count(row.id) > 0,
+        "streaming_status": row.streaming_status,
+        "resume_token": row.resume_token,
+        "last_event_id": row.last_event_id,
+        "events_delivered": row.events_delivered,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
     }
 
 
@@ -53,16 +44,38 @@ def _problem(field: str, message: str, rule: str) -> FieldProblem:
     return FieldProblem(field, "body", message, rule)
 
 
+def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
+    """The SDK's own subscription rules (one implementation) applied to a contract-valid body.
+
+    An invalid ABI is one problem on ``body.event_signature``. The subscriber id is left to the
+    contract's own rule (the SDK also refuses a blank one; the service has always taken it).
+    """
+    model = SubscriptionCreate.from_dict({k: v for k, v in sub.items() if k != "subscriber_id"})
+    try:
+        validate_subscription_create(model)
+    except EventStreamerValidationError as err:
+        abi = [e.message for e in err.field_errors if e.field.startswith("event_signature")]
+        problems = [_problem("body.event_signature", "; ".join(abi), "abi")] if abi else []
+        problems += [
+            _problem(f"body.{e.field}", e.message, e.type or "invalid")
+            for e in err.field_errors
+            if not e.field.startswith("event_signature")
+        ]
+        return problems
+    return []
+
+
 def handlers(service: Service) -> dict[str, Handler]:
     settings = service.settings
 
-    async def check(sub: dict[str, Any]) -> None:
-        """Rules the schema cannot express; every failure names its field."""
-        problems: list[FieldProblem] = []
+    async def reject_invalid(sub: dict[str, Any]) -> None:
+        """The shared rules, then the service's limits and chain; every failure names its field."""
+        problems = shared_rule_problems(sub)
         try:
             inputs = event_inputs(sub["event_signature"])
         except ABIParsingError as err:
-            problems.append(_problem("body.event_signature", str(err), "abi"))
+            if not any(p.field == "body.event_signature" for p in problems):
+                problems.append(_problem("body.event_signature", str(err), "abi"))
         else:
             if len(inputs) > settings.max_event_inputs:
                 problems.append(
@@ -70,15 +83,6 @@ def handlers(service: Service) -> dict[str, Handler]:
                         "body.event_signature.inputs",
                         f"at most {settings.max_event_inputs} inputs, got {len(inputs)}",
                         "maxItems",
-                    )
-                )
-            expected = event_topic0(sub["event_signature"])
-            if sub["topic0"].lower() != expected:
-                problems.append(
-                    _problem(
-                        "body.topic0",
-                        f"does not match event_signature: expected {expected}",
-                        "mismatch",
                     )
                 )
         if len(sub["addresses"]) > settings.max_addresses:
@@ -89,29 +93,21 @@ def handlers(service: Service) -> dict[str, Handler]:
                     "maxItems",
                 )
             )
-        if sub.get("end_block") is not None and sub["end_block"] < sub["start_block"]:
-            problems.append(
-                _problem(
-                    "body.end_block", f"must be >= start_block ({sub['start_block']})", "minimum"
-                )
-            )
         chain = await service.storage.get_chain(sub["chain_id"])
         if chain is None:
             problems.append(
                 _problem("body.chain_id", f"chain {sub['chain_id']} is not configured", "chain")
             )
-        elif chain["status"] != "active":
+        elif chain.status != "active":
             problems.append(
                 _problem("body.chain_id", f"chain {sub['chain_id']} is inactive", "chain")
             )
         if problems:
             raise ApiError.invalid(*problems)
 
-    async def require(subscription_id: int) -> Row:
+    async def existing_subscription(subscription_id: int) -> SubscriptionRow:
         row = await service.storage.get_subscription(subscription_id)
-        if row is None:
-            raise ApiError.not_found("Subscription", f"No subscription with id {subscription_id}")
-        return row
+        return found(row, "Subscription", f"No subscription with id {subscription_id}")
 
     async def create_subscription(call: Call) -> tuple[int, Any]:
         body = call.body
@@ -124,8 +120,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             "chain_id": body["chain_id"],
             "subscriber_id": body.get("subscriber_id", "default"),
         }
-        await check(sub)
-        row = await service.storage.insert_subscription(sub)
+        await reject_invalid(sub)
+        row = await service.storage.insert_subscription(NewSubscription(**sub))
         return 201, subscription_json(row, service)
 
     async def list_subscriptions(call: Call) -> tuple[int, Any]:
@@ -141,32 +137,32 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_subscription(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"])
         owner = call.params.get("subscriber_id")
-        if owner is not None and owner != row["subscriber_id"]:
+        if owner is not None and owner != row.subscriber_id:
             raise ApiError.not_found(
-                "Subscription", f"No subscription {row['id']} for subscriber {owner!r}"
+                "Subscription", f"No subscription {row.id} for subscriber {owner!r}"
             )
         return 200, subscription_json(row, service)
 
     async def update_subscription(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
-        changes = {k: call.body[k] for k in _EDITABLE if k in call.body}
+        row = await existing_subscription(call.params["subscription_id"])
+        changes = {k: call.body[k] for k in SUBSCRIPTION_FIELDS if k in call.body}
         if "addresses" in changes:
             changes["addresses"] = [a.lower() for a in changes["addresses"]]
         if "topic0" in changes:
             changes["topic0"] = changes["topic0"].lower()
-        merged = {**row, **changes}
-        await check(merged)
-        if row["streaming_status"] == "completed" and merged["end_block"] != row["end_block"]:
+        merged = {**{k: getattr(row, k) for k in SUBSCRIPTION_FIELDS}, **changes}
+        await reject_invalid(merged)
+        if row.streaming_status == "completed" and merged["end_block"] != row.end_block:
             changes["streaming_status"] = "idle"  # more blocks to deliver
-        updated = await service.storage.update_subscription(row["id"], changes)
+        updated = await service.storage.update_subscription(row.id, changes)
         assert updated is not None
         return 200, subscription_json(updated, service)
 
     async def delete_subscription(call: Call) -> tuple[int, Any]:
         subscription_id = call.params["subscription_id"]
-        await require(subscription_id)
+        await existing_subscription(subscription_id)
         await service.close_subscription(subscription_id)
         await service.storage.delete_subscription(subscription_id)
         return 200, {
@@ -176,33 +172,33 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_last_processed_block(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"])
         chain_id = call.params.get("chain_id")
-        if chain_id is not None and chain_id != row["chain_id"]:
+        if chain_id is not None and chain_id != row.chain_id:
             raise ApiError.invalid(
                 FieldProblem(
                     "query.chain_id",
                     "query",
-                    f"subscription {row['id']} is on chain {row['chain_id']}, not {chain_id}",
+                    f"subscription {row.id} is on chain {row.chain_id}, not {chain_id}",
                     "mismatch",
                 )
             )
         return 200, {
-            "subscription_id": row["id"],
-            "chain_id": row["chain_id"],
-            "last_processed_block": row["last_processed_block"],
+            "subscription_id": row.id,
+            "chain_id": row.chain_id,
+            "last_processed_block": row.last_processed_block,
             "timestamp": now_iso(),
         }
 
     async def get_processing_status(call: Call) -> tuple[int, Any]:
-        row = await require(call.params["subscription_id"])
-        count = service.connection_count(row["id"])
+        row = await existing_subscription(call.params["subscription_id"])
+        count = service.connection_count(row.id)
         return 200, {
-            "subscription_id": row["id"],
+            "subscription_id": row.id,
             "is_processing": count > 0,
             "connection_count": count,
-            "streaming_status": row["streaming_status"],
-            "last_processed_block": row["last_processed_block"],
+            "streaming_status": row.streaming_status,
+            "last_processed_block": row.last_processed_block,
             "timestamp": now_iso(),
         }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import orjson
 from starlette.applications import Starlette
@@ -14,8 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import _api_breakers, _api_chains, _api_health, _api_streaming, _api_subscriptions
-from ._contract import load_spec, spec_path
-from ._http import ApiError, Handler, _authorised, build_routes, json_response
+from ._contract import load_spec, spec_yaml
+from ._http import ApiError, Handler, build_routes, is_authorised, json_response
 from ._rpc import RpcPool
 from ._service import Service
 from ._settings import Settings
@@ -26,6 +26,20 @@ __all__ = ["create_app"]
 logger = logging.getLogger(__name__)
 
 
+def _document_route(
+    path: str, content: Callable[[], bytes], media_type: str, settings: Settings
+) -> Route:
+    """The contract itself, behind the same API key as the operations."""
+
+    async def serve_document(request: Request) -> Response:
+        if not is_authorised(request, settings.api_key):
+            error = ApiError(401, "Unauthorized", error_code="UNAUTHORIZED")
+            return json_response(401, error.body())
+        return Response(content(), media_type=media_type)
+
+    return Route(path, serve_document)
+
+
 def create_app(settings: Settings, *, service: Service | None = None) -> Starlette:
     """Build the service's ASGI app. Storage opens (and migrates) when the app starts."""
     service = service or Service(settings, SQLiteStorage(settings.db), RpcPool(settings.breaker))
@@ -34,21 +48,12 @@ def create_app(settings: Settings, *, service: Service | None = None) -> Starlet
         handlers.update(module.handlers(service))
     routes = build_routes(handlers, api_key=settings.api_key, max_body=settings.max_body_bytes)
 
-    async def openapi_json(request: Request) -> Response:
-        if not _authorised(request, settings.api_key):
-            return json_response(
-                401, ApiError(401, "Unauthorized", error_code="UNAUTHORIZED").body()
-            )
-        return Response(orjson.dumps(load_spec()), media_type="application/json")
-
-    async def openapi_yaml(request: Request) -> Response:
-        if not _authorised(request, settings.api_key):
-            return json_response(
-                401, ApiError(401, "Unauthorized", error_code="UNAUTHORIZED").body()
-            )
-        return Response(spec_path().read_bytes(), media_type="application/yaml")
-
-    routes += [Route("/openapi.json", openapi_json), Route("/openapi.yaml", openapi_yaml)]
+    routes += [
+        _document_route(
+            "/openapi.json", lambda: orjson.dumps(load_spec()), "application/json", settings
+        ),
+        _document_route("/openapi.yaml", spec_yaml, "application/yaml", settings),
+    ]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -93,13 +93,16 @@ class CircuitBreaker:
         if self.in_flight_probes:
             self.in_flight_probes -= 1
 
-    def record_success(self, elapsed_ms: float) -> None:
+    def _count_call(self, elapsed_ms: float) -> None:
         self._release()
         self.total_calls += 1
+        self._response_ms_total += elapsed_ms
+
+    def record_success(self, elapsed_ms: float) -> None:
+        self._count_call(elapsed_ms)
         self.success_count += 1
         self.consecutive_successes += 1
         self.consecutive_failures = 0
-        self._response_ms_total += elapsed_ms
         self.last_success_time = now_iso()
         if (
             self._state == "half_open"
@@ -108,12 +111,10 @@ class CircuitBreaker:
             self._move("closed")
 
     def record_failure(self, elapsed_ms: float) -> None:
-        self._release()
-        self.total_calls += 1
+        self._count_call(elapsed_ms)
         self.failure_count += 1
         self.consecutive_failures += 1
         self.consecutive_successes = 0
-        self._response_ms_total += elapsed_ms
         self.last_failure_time = now_iso()
         if self._state == "half_open" or (
             self._state == "closed" and self.consecutive_failures >= self.settings.failure_threshold

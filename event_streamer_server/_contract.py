@@ -1,4 +1,4 @@
-"""The contract at run time: load ``event-streamer.yaml``; validate requests against it.
+"""The contract at run time: load ``event-streamer.yaml`` (package data); validate requests.
 
 Nothing here restates a schema: request bodies, path and query parameters are checked with
 JSON Schema 2020-12 validators built from the spec's own components, and each failure becomes a
@@ -12,7 +12,7 @@ import importlib.resources
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import jsonschema
@@ -20,24 +20,25 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["FieldProblem", "Operation", "load_spec", "operations", "spec_path"]
+__all__ = ["FieldProblem", "Operation", "load_spec", "operations", "spec_resource", "spec_yaml"]
 
 _SPEC_URI = "urn:event-streamer-spec"
-_FILE = "event-streamer.yaml"
 
 
-def spec_path() -> Path:
-    """The spec shipped in the wheel, or the repository's copy in a source checkout."""
-    packaged = importlib.resources.files("event_streamer_server") / _FILE
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "openapi" / _FILE
+def spec_resource() -> Traversable:
+    """The OpenAPI document in the package (``_assets``), in a wheel and a checkout alike."""
+    return importlib.resources.files("event_streamer_server._assets") / "event-streamer.yaml"
+
+
+@functools.cache
+def spec_yaml() -> bytes:
+    """The OpenAPI document as shipped (served at ``/openapi.yaml``)."""
+    return spec_resource().read_bytes()
 
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
-    with spec_path().open(encoding="utf-8") as fh:
-        spec: dict[str, Any] = yaml.safe_load(fh)
+    spec: dict[str, Any] = yaml.safe_load(spec_yaml())
     return spec
 
 

@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from starlette.requests import Request
@@ -21,9 +21,18 @@ from starlette.routing import Route
 from ._contract import FieldProblem, Operation, operations
 from ._time import now_iso
 
-__all__ = ["ApiError", "Call", "Handler", "build_routes", "json_response"]
+__all__ = [
+    "ApiError",
+    "Call",
+    "Handler",
+    "build_routes",
+    "found",
+    "is_authorised",
+    "json_response",
+]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -79,6 +88,13 @@ class ApiError(Exception):
         return out
 
 
+def found(value: T | None, what: str, detail: str) -> T:
+    """``value``, or a 404 ``ApiError`` naming ``what`` when it is None."""
+    if value is None:
+        raise ApiError.not_found(what, detail)
+    return value
+
+
 @dataclass(slots=True)
 class Call:
     """A validated request."""
@@ -112,7 +128,8 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _authorised(request: Request, api_key: str | None) -> bool:
+def is_authorised(request: Request, api_key: str | None) -> bool:
+    """Whether ``request`` carries ``Authorization: Bearer <api_key>`` (always, without a key)."""
     if api_key is None:
         return True
     header = request.headers.get("authorization", "")
@@ -127,7 +144,7 @@ def _endpoint(
         request_id = uuid.uuid4().hex
         headers = {"X-Request-Id": request_id}
         try:
-            if not op.public and not _authorised(request, api_key):
+            if not op.public and not is_authorised(request, api_key):
                 raise ApiError(
                     401,
                     "Unauthorized",

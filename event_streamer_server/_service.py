@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from dataclasses import dataclass, field
 
 from ._faults import FaultPoints
-from ._ingest import IngestManager
+from ._ingest import ChainWorker, IngestManager
 from ._rpc import RpcPool
 from ._settings import Settings
-from ._storage import Storage
+from ._storage import NewChain, Storage
 from ._streams import Connection, Hub
 from ._time import now_iso
 from ._tokens import TokenSigner
@@ -40,7 +41,14 @@ class Service:
         await self.storage.open()
         self.signer = TokenSigner(await self.storage.secret())
         self.ingest = IngestManager(
-            self.storage, self.rpc, self.hub, self.settings.batch_size, self.faults
+            functools.partial(
+                ChainWorker,
+                storage=self.storage,
+                rpc=self.rpc,
+                hub=self.hub,
+                batch_size=self.settings.batch_size,
+                faults=self.faults,
+            )
         )
         await self.seed_chains()
         await self.load_chains()
@@ -65,20 +73,20 @@ class Service:
 
     def open_stream(self, subscription_id: int, chain_id: int) -> Connection:
         conn = self.hub.open(subscription_id)
-        self.ingest.ensure(subscription_id, chain_id)
+        self.ingest.start_for(subscription_id, chain_id)
         return conn
 
     async def release(self, conn: Connection) -> None:
         """A stream ended; stop ingesting when it was the subscription's last."""
         if self.hub.release(conn):
-            await self.ingest.stop(conn.subscription_id)
+            await self.ingest.stop_for(conn.subscription_id)
             sub = await self.storage.get_subscription(conn.subscription_id)
-            if sub is not None and sub["streaming_status"] == "active":
-                await self.storage.update_subscription(sub["id"], {"streaming_status": "idle"})
+            if sub is not None and sub.streaming_status == "active":
+                await self.storage.update_subscription(sub.id, {"streaming_status": "idle"})
 
     async def close_subscription(self, subscription_id: int) -> None:
         self.hub.close_subscription(subscription_id)
-        await self.ingest.stop(subscription_id)
+        await self.ingest.stop_for(subscription_id)
 
     async def _sweep(self) -> None:
         interval = max(0.05, min(5.0, self.settings.connection_timeout / 4))
@@ -93,26 +101,26 @@ class Service:
             if await self.storage.get_chain(seed.chain_id) is None:
                 logger.info("adding chain %d (%s) from the config file", seed.chain_id, seed.name)
                 await self.storage.insert_chain(
-                    {
-                        "chain_id": seed.chain_id,
-                        "name": seed.name,
-                        "rpc_urls": list(seed.rpc_urls),
-                        "average_block_time": seed.average_block_time,
-                        "max_blocks_per_request": seed.max_blocks_per_request,
-                        "confirmation_blocks": seed.confirmation_blocks,
-                        "status": "active",
-                    }
+                    NewChain(
+                        chain_id=seed.chain_id,
+                        name=seed.name,
+                        rpc_urls=list(seed.rpc_urls),
+                        average_block_time=seed.average_block_time,
+                        max_blocks_per_request=seed.max_blocks_per_request,
+                        confirmation_blocks=seed.confirmation_blocks,
+                        status="active",
+                    )
                 )
 
     async def load_chains(self) -> int:
         """(Re)build node access from storage; returns the number of chains."""
         chains = await self.storage.list_chains()
-        active = {c["chain_id"]: c for c in chains if c["status"] == "active"}
+        active = {c.chain_id: c for c in chains if c.status == "active"}
         for chain_id in self.rpc.chain_ids():
             if chain_id not in active:
                 self.rpc.remove(chain_id)
         for chain_id, chain in active.items():
-            self.rpc.configure(chain_id, chain["rpc_urls"])
+            self.rpc.configure(chain_id, chain.rpc_urls)
         self.last_refresh = now_iso()
         return len(chains)
 

@@ -1,4 +1,4 @@
-"""SQLite storage: the one module that holds SQL.
+"""SQLite storage: the module that holds the queries (the schema is in ``_sqlite_schema``).
 
 One connection, owned by one worker thread (sqlite3 objects are thread-bound); every call runs
 there, so writes are serialised. WAL journal, ``synchronous=FULL`` so a commit that returned is
@@ -9,121 +9,49 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
 import json
 import logging
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from ._storage import AckResult, NewBatch, Row, StoredBatch
+from ._sqlite_schema import MIGRATIONS
+from ._storage import (
+    CHAIN_FIELDS,
+    SUBSCRIPTION_FIELDS,
+    AckResult,
+    ChainRow,
+    NewBatch,
+    NewChain,
+    NewSubscription,
+    StoredBatch,
+    SubscriptionRow,
+)
 from ._time import now_iso
 
 __all__ = ["MIGRATIONS", "SQLiteStorage"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R", ChainRow, SubscriptionRow)
+P = ParamSpec("P")
 
-MIGRATIONS: list[str] = [
-    # 1: chains, subscriptions, server secrets
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE chains (
-        chain_id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL,
-        rpc_urls TEXT NOT NULL,
-        average_block_time REAL NOT NULL,
-        max_blocks_per_request INTEGER NOT NULL,
-        confirmation_blocks INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE subscriptions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        topic0 TEXT NOT NULL,
-        event_signature TEXT NOT NULL,
-        addresses TEXT NOT NULL,
-        start_block INTEGER NOT NULL,
-        end_block INTEGER,
-        chain_id INTEGER NOT NULL,
-        subscriber_id TEXT NOT NULL,
-        streaming_status TEXT NOT NULL DEFAULT 'idle',
-        last_processed_block INTEGER,
-        last_block_hash TEXT,
-        resume_token TEXT,
-        last_event_id TEXT,
-        events_delivered INTEGER NOT NULL DEFAULT 0,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX subscriptions_by_subscriber ON subscriptions (subscriber_id, id);
-    """,
-    # 2: delivery: batches (persisted before they are sent), block hashes, decode failures
-    """
-    ALTER TABLE subscriptions ADD COLUMN next_seq INTEGER NOT NULL DEFAULT 1;
-    CREATE TABLE batches (
-        id TEXT PRIMARY KEY,
-        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        event_count INTEGER NOT NULL,
-        events BLOB NOT NULL,
-        first_block INTEGER NOT NULL,
-        last_block INTEGER NOT NULL,
-        created_at TEXT NOT NULL,
-        acked_at TEXT,
-        UNIQUE (subscription_id, seq)
-    );
-    CREATE INDEX batches_unacked ON batches (subscription_id, seq) WHERE acked_at IS NULL;
-    CREATE TABLE processed_blocks (
-        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-        block_number INTEGER NOT NULL,
-        block_hash TEXT NOT NULL,
-        PRIMARY KEY (subscription_id, block_number)
-    );
-    CREATE TABLE decode_errors (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-        block_number INTEGER,
-        transaction_hash TEXT,
-        log_index INTEGER,
-        error TEXT NOT NULL,
-        log TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    """,
-]
 # Block hashes kept per subscription for reorg detection.
 HASH_WINDOW = 256
+# Ids per IN (...) list: well under SQLite's bound-parameter limit.
+_ID_CHUNK = 500
 
 _JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses"}
-_CHAIN_COLUMNS = (
-    "name",
-    "rpc_urls",
-    "average_block_time",
-    "max_blocks_per_request",
-    "confirmation_blocks",
-    "status",
-)
-_SUB_COLUMNS = (
-    "topic0",
-    "event_signature",
-    "addresses",
-    "start_block",
-    "end_block",
-    "chain_id",
-    "subscriber_id",
-    "streaming_status",
-    "last_processed_block",
-    "last_block_hash",
-    "resume_token",
-    "last_event_id",
-    "events_delivered",
-)
+
+Record = dict[str, Any]
 
 
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
+def _record(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Record:
+    """Row factory: column name -> value, JSON columns decoded."""
     out = {}
     for (name, *_), value in zip(cursor.description, values, strict=True):
         out[name] = json.loads(value) if name in _JSON_COLUMNS and value is not None else value
@@ -134,6 +62,19 @@ def _encode(column: str, value: Any) -> Any:
     return json.dumps(value, separators=(",", ":")) if column in _JSON_COLUMNS else value
 
 
+def on_db_thread(
+    method: Callable[Concatenate[SQLiteStorage, P], T],
+) -> Callable[Concatenate[SQLiteStorage, P], Coroutine[Any, Any, T]]:
+    """Make a synchronous method awaitable: it runs on the storage's one database thread."""
+
+    async def run_on_db_thread(self: SQLiteStorage, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        call = functools.partial(method, self, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    functools.update_wrapper(run_on_db_thread, method)  # name and docstring of the method
+    return run_on_db_thread
+
+
 class SQLiteStorage:
     """:class:`~event_streamer_server._storage.Storage` on a SQLite file."""
 
@@ -142,177 +83,15 @@ class SQLiteStorage:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite3.Connection | None = None
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
             raise RuntimeError("storage is not open")
         return self._db
 
-    # -- lifecycle -------------------------------------------------------------------------------
-    async def open(self) -> None:
-        await self._run(self._open)
-
-    def _open(self) -> None:
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
-        db.row_factory = _row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")
-        self._db = db
-        version = db.execute("PRAGMA user_version").fetchone()["user_version"]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            logger.info("migrating %s to schema version %d", self.path, number)
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version={number}")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._run(self._close)
-        self._executor.shutdown(wait=True)
-
-    def _close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-    @property
-    def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()["user_version"])
-
-    # -- meta ------------------------------------------------------------------------------------
-    async def secret(self) -> bytes:
-        return await self._run(self._secret)
-
-    def _secret(self) -> bytes:
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('resume_secret', ?)",
-            (secrets.token_hex(32),),
-        )
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'resume_secret'").fetchone()
-        return bytes.fromhex(row["value"])
-
-    # -- chains ----------------------------------------------------------------------------------
-    async def list_chains(self) -> list[Row]:
-        return await self._run(
-            lambda: self.db.execute("SELECT * FROM chains ORDER BY chain_id").fetchall()
-        )
-
-    async def get_chain(self, chain_id: int) -> Row | None:
-        return await self._run(self._get_chain, chain_id)
-
-    def _get_chain(self, chain_id: int) -> Row | None:
-        row: Row | None = self.db.execute(
-            "SELECT * FROM chains WHERE chain_id = ?", (chain_id,)
-        ).fetchone()
-        return row
-
-    async def insert_chain(self, chain: Mapping[str, Any]) -> Row:
-        return await self._run(self._insert_chain, dict(chain))
-
-    def _insert_chain(self, chain: Row) -> Row:
-        now = now_iso()
-        columns = ("chain_id", *_CHAIN_COLUMNS, "created_at", "updated_at")
-        values = [chain["chain_id"], *(_encode(c, chain[c]) for c in _CHAIN_COLUMNS), now, now]
-        self.db.execute(
-            f"INSERT INTO chains ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            values,
-        )
-        row = self._get_chain(chain["chain_id"])
-        assert row is not None
-        return row
-
-    async def update_chain(self, chain_id: int, changes: Mapping[str, Any]) -> Row | None:
-        return await self._run(self._update_chain, chain_id, dict(changes))
-
-    def _update_chain(self, chain_id: int, changes: Row) -> Row | None:
-        sets = {k: _encode(k, v) for k, v in changes.items() if k in _CHAIN_COLUMNS}
-        sets["updated_at"] = now_iso()
-        assignments = ", ".join(f"{k} = ?" for k in sets)
-        self.db.execute(
-            f"UPDATE chains SET {assignments} WHERE chain_id = ?", [*sets.values(), chain_id]
-        )
-        return self._get_chain(chain_id)
-
-    # -- subscriptions ---------------------------------------------------------------------------
-    async def insert_subscription(self, sub: Mapping[str, Any]) -> Row:
-        return await self._run(self._insert_subscription, dict(sub))
-
-    def _insert_subscription(self, sub: Row) -> Row:
-        now = now_iso()
-        columns = [c for c in _SUB_COLUMNS if c in sub]
-        values = [_encode(c, sub[c]) for c in columns]
-        placeholders = ", ".join("?" * (len(columns) + 2))
-        cursor = self.db.execute(
-            f"INSERT INTO subscriptions ({', '.join(columns)}, created_at, updated_at) "
-            f"VALUES ({placeholders})",
-            [*values, now, now],
-        )
-        row = self._get_subscription(int(cursor.lastrowid or 0))
-        assert row is not None
-        return row
-
-    async def get_subscription(self, subscription_id: int) -> Row | None:
-        return await self._run(self._get_subscription, subscription_id)
-
-    def _get_subscription(self, subscription_id: int) -> Row | None:
-        row: Row | None = self.db.execute(
-            "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)
-        ).fetchone()
-        return row
-
-    async def list_subscriptions(
-        self, subscriber_id: str | None, offset: int, limit: int
-    ) -> tuple[list[Row], int]:
-        return await self._run(self._list_subscriptions, subscriber_id, offset, limit)
-
-    def _list_subscriptions(
-        self, subscriber_id: str | None, offset: int, limit: int
-    ) -> tuple[list[Row], int]:
-        where, args = ("WHERE subscriber_id = ?", [subscriber_id]) if subscriber_id else ("", [])
-        total = self.db.execute(f"SELECT COUNT(*) AS n FROM subscriptions {where}", args)
-        rows = self.db.execute(
-            f"SELECT * FROM subscriptions {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-        return rows, int(total.fetchone()["n"])
-
-    async def update_subscription(
-        self, subscription_id: int, changes: Mapping[str, Any]
-    ) -> Row | None:
-        return await self._run(self._update_subscription, subscription_id, dict(changes))
-
-    def _update_subscription(self, subscription_id: int, changes: Row) -> Row | None:
-        sets = {k: _encode(k, v) for k, v in changes.items() if k in _SUB_COLUMNS}
-        sets["updated_at"] = now_iso()
-        assignments = ", ".join(f"{k} = ?" for k in sets)
-        self.db.execute(
-            f"UPDATE subscriptions SET {assignments} WHERE id = ?",
-            [*sets.values(), subscription_id],
-        )
-        return self._get_subscription(subscription_id)
-
-    async def delete_subscription(self, subscription_id: int) -> bool:
-        return await self._run(self._delete_subscription, subscription_id)
-
-    def _delete_subscription(self, subscription_id: int) -> bool:
-        cursor = self.db.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
-        return cursor.rowcount > 0
-
-    # -- delivery --------------------------------------------------------------------------------
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the body raises."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -322,23 +101,155 @@ class SQLiteStorage:
             raise
         db.execute("COMMIT")
 
-    async def store_range(
+    # -- lifecycle -------------------------------------------------------------------------------
+    @on_db_thread
+    def open(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
+        db.row_factory = _record
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        self._db = db
+        version = self.schema_version
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            logger.info("migrating %s to schema version %d", self.path, number)
+            with self._transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={number}")
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._disconnect()
+        self._executor.shutdown(wait=True)
+
+    @on_db_thread
+    def _disconnect(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()["user_version"])
+
+    # -- meta ------------------------------------------------------------------------------------
+    @on_db_thread
+    def secret(self) -> bytes:
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('resume_secret', ?)",
+            (secrets.token_hex(32),),
+        )
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'resume_secret'").fetchone()
+        return bytes.fromhex(row["value"])
+
+    # -- chains ----------------------------------------------------------------------------------
+    def _select(self, row: type[R], table: str, clauses: str, args: Sequence[Any]) -> list[R]:
+        """Rows of ``table`` as ``row`` values (the dataclass's fields are the columns)."""
+        columns = ", ".join(f.name for f in dataclasses.fields(row))
+        cursor = self.db.execute(f"SELECT {columns} FROM {table} {clauses}", args)
+        return [row(**r) for r in cursor.fetchall()]
+
+    def _chain(self, chain_id: int) -> ChainRow | None:
+        found = self._select(ChainRow, "chains", "WHERE chain_id = ?", (chain_id,))
+        return found[0] if found else None
+
+    @on_db_thread
+    def list_chains(self) -> list[ChainRow]:
+        return self._select(ChainRow, "chains", "ORDER BY chain_id", ())
+
+    @on_db_thread
+    def get_chain(self, chain_id: int) -> ChainRow | None:
+        return self._chain(chain_id)
+
+    @on_db_thread
+    def insert_chain(self, chain: NewChain) -> ChainRow:
+        now = now_iso()
+        values = {k: _encode(k, v) for k, v in dataclasses.asdict(chain).items()}
+        values.update(created_at=now, updated_at=now)
+        self.db.execute(
+            f"INSERT INTO chains ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
+        row = self._chain(chain.chain_id)
+        assert row is not None
+        return row
+
+    @on_db_thread
+    def update_chain(self, chain_id: int, changes: Mapping[str, Any]) -> ChainRow | None:
+        sets = {k: _encode(k, v) for k, v in changes.items() if k in CHAIN_FIELDS}
+        sets["updated_at"] = now_iso()
+        assignments = ", ".join(f"{k} = ?" for k in sets)
+        self.db.execute(
+            f"UPDATE chains SET {assignments} WHERE chain_id = ?", [*sets.values(), chain_id]
+        )
+        return self._chain(chain_id)
+
+    # -- subscriptions ---------------------------------------------------------------------------
+    def _subscription(self, subscription_id: int) -> SubscriptionRow | None:
+        found = self._select(SubscriptionRow, "subscriptions", "WHERE id = ?", (subscription_id,))
+        return found[0] if found else None
+
+    @on_db_thread
+    def insert_subscription(self, sub: NewSubscription) -> SubscriptionRow:
+        now = now_iso()
+        values = {k: _encode(k, v) for k, v in dataclasses.asdict(sub).items()}
+        values.update(created_at=now, updated_at=now)
+        cursor = self.db.execute(
+            f"INSERT INTO subscriptions ({', '.join(values)}) "
+            f"VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
+        row = self._subscription(int(cursor.lastrowid or 0))
+        assert row is not None
+        return row
+
+    @on_db_thread
+    def get_subscription(self, subscription_id: int) -> SubscriptionRow | None:
+        return self._subscription(subscription_id)
+
+    @on_db_thread
+    def list_subscriptions(
+        self, subscriber_id: str | None, offset: int, limit: int
+    ) -> tuple[list[SubscriptionRow], int]:
+        where, args = ("WHERE subscriber_id = ?", [subscriber_id]) if subscriber_id else ("", [])
+        total = self.db.execute(f"SELECT COUNT(*) AS n FROM subscriptions {where}", args)
+        rows = self._select(
+            SubscriptionRow,
+            "subscriptions",
+            f"{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        )
+        return rows, int(total.fetchone()["n"])
+
+    @on_db_thread
+    def update_subscription(
+        self, subscription_id: int, changes: Mapping[str, Any]
+    ) -> SubscriptionRow | None:
+        sets = {k: _encode(k, v) for k, v in changes.items() if k in SUBSCRIPTION_FIELDS}
+        sets["updated_at"] = now_iso()
+        assignments = ", ".join(f"{k} = ?" for k in sets)
+        self.db.execute(
+            f"UPDATE subscriptions SET {assignments} WHERE id = ?",
+            [*sets.values(), subscription_id],
+        )
+        return self._subscription(subscription_id)
+
+    @on_db_thread
+    def delete_subscription(self, subscription_id: int) -> bool:
+        cursor = self.db.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+        return cursor.rowcount > 0
+
+    # -- delivery --------------------------------------------------------------------------------
+    @on_db_thread
+    def store_range(
         self,
         subscription_id: int,
         batches: Sequence[NewBatch],
         last_block: int,
         block_hashes: Sequence[tuple[int, str]],
-    ) -> None:
-        await self._run(
-            self._store_range, subscription_id, list(batches), last_block, list(block_hashes)
-        )
-
-    def _store_range(
-        self,
-        subscription_id: int,
-        batches: list[NewBatch],
-        last_block: int,
-        block_hashes: list[tuple[int, str]],
     ) -> None:
         now = now_iso()
         with self._transaction() as db:
@@ -381,57 +292,36 @@ class SQLiteStorage:
                 (seq + len(batches), last_block, last_hash, now, subscription_id),
             )
 
-    async def unacked_batches(
-        self, subscription_id: int, after_seq: int, limit: int
-    ) -> list[StoredBatch]:
-        return await self._run(self._unacked_batches, subscription_id, after_seq, limit)
-
-    def _unacked_batches(
+    @on_db_thread
+    def unacked_batches(
         self, subscription_id: int, after_seq: int, limit: int
     ) -> list[StoredBatch]:
         rows = self.db.execute(
-            "SELECT id, subscription_id, seq, events, event_count, first_block, last_block "
-            "FROM batches WHERE subscription_id = ? AND seq > ? AND acked_at IS NULL "
-            "ORDER BY seq LIMIT ?",
+            "SELECT id AS batch_id, subscription_id, seq, events AS events_json, event_count, "
+            "first_block, last_block FROM batches "
+            "WHERE subscription_id = ? AND seq > ? AND acked_at IS NULL ORDER BY seq LIMIT ?",
             (subscription_id, after_seq, limit),
         ).fetchall()
-        return [
-            StoredBatch(
-                r["id"],
-                r["subscription_id"],
-                r["seq"],
-                bytes(r["events"]),
-                r["event_count"],
-                r["first_block"],
-                r["last_block"],
-            )
-            for r in rows
-        ]
+        return [StoredBatch(**r) for r in rows]  # BLOB columns come back as bytes
 
-    async def unacked_count(self, subscription_id: int) -> int:
-        return await self._run(self._unacked_count, subscription_id)
-
-    def _unacked_count(self, subscription_id: int) -> int:
+    @on_db_thread
+    def unacked_count(self, subscription_id: int) -> int:
         row = self.db.execute(
             "SELECT COUNT(*) AS n FROM batches WHERE subscription_id = ? AND acked_at IS NULL",
             (subscription_id,),
         ).fetchone()
         return int(row["n"])
 
-    async def ack_batches(
+    @on_db_thread
+    def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
-    ) -> AckResult:
-        return await self._run(self._ack_batches, subscription_id, list(batch_ids), token_for)
-
-    def _ack_batches(
-        self, subscription_id: int, batch_ids: list[str], token_for: Callable[[int], str]
     ) -> AckResult:
         result = AckResult()
         now = now_iso()
         with self._transaction() as db:
-            found: dict[str, Row] = {}
-            for start in range(0, len(batch_ids), 500):
-                chunk = batch_ids[start : start + 500]
+            found: dict[str, Record] = {}
+            for start in range(0, len(batch_ids), _ID_CHUNK):
+                chunk = batch_ids[start : start + _ID_CHUNK]
                 marks = ", ".join("?" * len(chunk))
                 for r in db.execute(
                     f"SELECT id, seq, event_count, acked_at FROM batches "
@@ -457,7 +347,7 @@ class SQLiteStorage:
         self,
         db: sqlite3.Connection,
         subscription_id: int,
-        fresh: list[Row],
+        fresh: list[Record],
         token_for: Callable[[int], str],
         now: str,
     ) -> str | None:
@@ -483,12 +373,8 @@ class SQLiteStorage:
             )
         return token
 
-    async def ack_through(
-        self, subscription_id: int, seq: int, token_for: Callable[[int], str]
-    ) -> None:
-        await self._run(self._ack_through, subscription_id, seq, token_for)
-
-    def _ack_through(self, subscription_id: int, seq: int, token_for: Callable[[int], str]) -> None:
+    @on_db_thread
+    def ack_through(self, subscription_id: int, seq: int, token_for: Callable[[int], str]) -> None:
         now = now_iso()
         with self._transaction() as db:
             fresh = db.execute(
@@ -503,10 +389,8 @@ class SQLiteStorage:
             )
             self._after_ack(db, subscription_id, fresh, token_for, now)
 
-    async def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:
-        return await self._run(self._processed_hashes, subscription_id)
-
-    def _processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:
+    @on_db_thread
+    def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:
         rows = self.db.execute(
             "SELECT block_number, block_hash FROM processed_blocks WHERE subscription_id = ? "
             "ORDER BY block_number DESC",
@@ -514,10 +398,8 @@ class SQLiteStorage:
         ).fetchall()
         return [(int(r["block_number"]), str(r["block_hash"])) for r in rows]
 
-    async def rewind(self, subscription_id: int, block_number: int) -> None:
-        await self._run(self._rewind, subscription_id, block_number)
-
-    def _rewind(self, subscription_id: int, block_number: int) -> None:
+    @on_db_thread
+    def rewind(self, subscription_id: int, block_number: int) -> None:
         with self._transaction() as db:
             db.execute(
                 "DELETE FROM processed_blocks WHERE subscription_id = ? AND block_number > ?",
@@ -534,12 +416,8 @@ class SQLiteStorage:
                 (block_number, kept["block_hash"] if kept else None, now_iso(), subscription_id),
             )
 
-    async def record_decode_error(
-        self, subscription_id: int, log: Mapping[str, Any], error: str
-    ) -> None:
-        await self._run(self._record_decode_error, subscription_id, dict(log), error)
-
-    def _record_decode_error(self, subscription_id: int, log: Row, error: str) -> None:
+    @on_db_thread
+    def record_decode_error(self, subscription_id: int, log: Mapping[str, Any], error: str) -> None:
         def as_int(value: Any) -> int | None:
             try:
                 return int(value, 16)
@@ -555,15 +433,13 @@ class SQLiteStorage:
                 log.get("transactionHash"),
                 as_int(log.get("logIndex")),
                 error,
-                json.dumps(log),
+                json.dumps(dict(log)),
                 now_iso(),
             ),
         )
 
-    async def decode_error_count(self, subscription_id: int) -> int:
-        return await self._run(self._decode_error_count, subscription_id)
-
-    def _decode_error_count(self, subscription_id: int) -> int:
+    @on_db_thread
+    def decode_error_count(self, subscription_id: int) -> int:
         row = self.db.execute(
             "SELECT COUNT(*) AS n FROM decode_errors WHERE subscription_id = ?", (subscription_id,)
         ).fetchone()

@@ -1,4 +1,10 @@
-"""The storage interface the service depends on (SQLite today; PostgreSQL can follow)."""
+"""The storage contract the service depends on, and the typed rows it trades in.
+
+SQLite implements it today (``_sqlite.py``); a PostgreSQL backend implements the same protocol.
+Nothing here names a database: rows are plain values (JSON columns already decoded, timestamps
+as ISO 8601 strings), and a backend's own bookkeeping (sequence counters, block-hash windows)
+stays inside the backend.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,93 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["AckResult", "NewBatch", "Row", "Storage", "StoredBatch"]
+__all__ = [
+    "CHAIN_FIELDS",
+    "SUBSCRIPTION_FIELDS",
+    "AckResult",
+    "ChainRow",
+    "NewBatch",
+    "NewChain",
+    "NewSubscription",
+    "Storage",
+    "StoredBatch",
+    "SubscriptionRow",
+]
 
-Row = dict[str, Any]
+# The fields ``update_chain`` / ``update_subscription`` may change; other keys are ignored.
+CHAIN_FIELDS = (
+    "name",
+    "rpc_urls",
+    "average_block_time",
+    "max_blocks_per_request",
+    "confirmation_blocks",
+    "status",
+)
+SUBSCRIPTION_FIELDS = (
+    "topic0",
+    "event_signature",
+    "addresses",
+    "start_block",
+    "end_block",
+    "chain_id",
+    "subscriber_id",
+    "streaming_status",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewChain:
+    """A chain to create (status ``active`` or ``inactive``)."""
+
+    chain_id: int
+    name: str
+    rpc_urls: list[str]
+    average_block_time: float
+    max_blocks_per_request: int
+    confirmation_blocks: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRow(NewChain):
+    """A stored chain: what was created, and when."""
+
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubscription:
+    """A subscription to create; the backend assigns its id and starts it ``idle``."""
+
+    topic0: str
+    event_signature: dict[str, Any]
+    addresses: list[str]
+    start_block: int
+    end_block: int | None
+    chain_id: int
+    subscriber_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRow(NewSubscription):
+    """A stored subscription: what was created, its id, and its delivery progress."""
+
+    id: int
+    streaming_status: str
+    last_processed_block: int | None  # the cursor: logs up to here are stored as batches
+    last_block_hash: str | None  # hash of last_processed_block when it was processed
+    resume_token: str | None
+    last_event_id: str | None
+    events_delivered: int
+    created_at: str
+    updated_at: str
+
+    @property
+    def cursor(self) -> int:
+        """The last block whose logs are stored (``start_block - 1`` before the first)."""
+        last = self.last_processed_block
+        return self.start_block - 1 if last is None else last
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +114,8 @@ class NewBatch:
 
 @dataclass(frozen=True, slots=True)
 class StoredBatch:
+    """A persisted batch; ``seq`` orders a subscription's batches (1, 2, ... without gaps)."""
+
     batch_id: str
     subscription_id: int
     seq: int
@@ -44,33 +136,67 @@ class AckResult:
 
 
 class Storage(Protocol):
-    """Durable state. Every write is committed before the call returns."""
+    """Durable state. Every write is committed before its call returns.
 
-    async def open(self) -> None: ...
-    async def close(self) -> None: ...
+    Calls may come concurrently from many tasks; a backend makes each call atomic (one
+    transaction) and need not offer more. Missing rows are ``None``/``False``, not errors.
+    """
 
-    async def secret(self) -> bytes:
-        """The server secret (created on first use) that signs resume tokens."""
+    async def open(self) -> None:
+        """Connect and bring the schema up to date (idempotent; safe on an existing store)."""
         ...
 
-    # chains
-    async def list_chains(self) -> list[Row]: ...
-    async def get_chain(self, chain_id: int) -> Row | None: ...
-    async def insert_chain(self, chain: Mapping[str, Any]) -> Row: ...
-    async def update_chain(self, chain_id: int, changes: Mapping[str, Any]) -> Row | None: ...
+    async def close(self) -> None:
+        """Release connections; the store is not used afterwards."""
+        ...
 
-    # subscriptions
-    async def insert_subscription(self, sub: Mapping[str, Any]) -> Row: ...
-    async def get_subscription(self, subscription_id: int) -> Row | None: ...
+    async def secret(self) -> bytes:
+        """The server secret that signs resume tokens: created on first use, then stable."""
+        ...
+
+    # -- chains ---------------------------------------------------------------------------------
+    async def list_chains(self) -> list[ChainRow]:
+        """Every chain, active or not, ordered by chain id."""
+        ...
+
+    async def get_chain(self, chain_id: int) -> ChainRow | None:
+        """The chain, or ``None`` when it is not configured."""
+        ...
+
+    async def insert_chain(self, chain: NewChain) -> ChainRow:
+        """Create a chain; the caller has checked that ``chain_id`` is free."""
+        ...
+
+    async def update_chain(self, chain_id: int, changes: Mapping[str, Any]) -> ChainRow | None:
+        """Apply ``changes`` (keys of :data:`CHAIN_FIELDS`); ``None`` when there is no chain."""
+        ...
+
+    # -- subscriptions --------------------------------------------------------------------------
+    async def insert_subscription(self, sub: NewSubscription) -> SubscriptionRow:
+        """Create a subscription (status ``idle``, nothing processed) and return it with its id."""
+        ...
+
+    async def get_subscription(self, subscription_id: int) -> SubscriptionRow | None:
+        """The subscription, or ``None`` when there is none with that id."""
+        ...
+
     async def list_subscriptions(
         self, subscriber_id: str | None, offset: int, limit: int
-    ) -> tuple[list[Row], int]: ...
+    ) -> tuple[list[SubscriptionRow], int]:
+        """One page, newest first, and the total; all subscribers when ``subscriber_id`` is None."""
+        ...
+
     async def update_subscription(
         self, subscription_id: int, changes: Mapping[str, Any]
-    ) -> Row | None: ...
-    async def delete_subscription(self, subscription_id: int) -> bool: ...
+    ) -> SubscriptionRow | None:
+        """Apply ``changes`` (keys of :data:`SUBSCRIPTION_FIELDS`); ``None`` when it is gone."""
+        ...
 
-    # delivery
+    async def delete_subscription(self, subscription_id: int) -> bool:
+        """Delete it with its batches, hashes and decode errors; ``False`` when there was none."""
+        ...
+
+    # -- delivery -------------------------------------------------------------------------------
     async def store_range(
         self,
         subscription_id: int,
@@ -78,28 +204,60 @@ class Storage(Protocol):
         last_block: int,
         block_hashes: Sequence[tuple[int, str]],
     ) -> None:
-        """Persist batches and advance the cursor to ``last_block``, in one transaction."""
+        """Persist ``batches`` (next seqs, in order) and move the cursor to ``last_block``.
+
+        One transaction: batches and cursor commit together or not at all. ``block_hashes`` are
+        the (block, hash) pairs seen, kept for reorg detection over a bounded window; the hash
+        of ``last_block``, when given, becomes the subscription's ``last_block_hash``. A deleted
+        subscription makes this a no-op.
+        """
         ...
 
     async def unacked_batches(
         self, subscription_id: int, after_seq: int, limit: int
-    ) -> list[StoredBatch]: ...
-    async def unacked_count(self, subscription_id: int) -> int: ...
+    ) -> list[StoredBatch]:
+        """Up to ``limit`` unacknowledged batches with seq > ``after_seq``, in seq order."""
+        ...
+
+    async def unacked_count(self, subscription_id: int) -> int:
+        """How many of the subscription's batches are not acknowledged."""
+        ...
+
     async def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
-    ) -> AckResult: ...
+    ) -> AckResult:
+        """Acknowledge the subscription's batches by id, idempotently, in one transaction.
+
+        Ids of other subscriptions or unknown ids are reported in ``unknown``. The stored resume
+        token becomes ``token_for(highest acknowledged seq)``; ``events_delivered`` grows by the
+        newly acknowledged batches' events.
+        """
+        ...
+
     async def ack_through(
         self, subscription_id: int, seq: int, token_for: Callable[[int], str]
-    ) -> None: ...
+    ) -> None:
+        """Acknowledge every batch with seq <= ``seq`` (a resume token presented), as above."""
+        ...
+
     async def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:
         """Recently processed (block, hash) pairs, newest first (for reorg detection)."""
         ...
 
     async def rewind(self, subscription_id: int, block_number: int) -> None:
-        """Move the cursor back to ``block_number`` (a reorg's fork point)."""
+        """Move the cursor back to ``block_number`` (a reorg's fork point), forgetting later hashes.
+
+        Batches already stored stay (acknowledged or not): a consumer sees the re-scanned
+        range again as new batches.
+        """
         ...
 
     async def record_decode_error(
         self, subscription_id: int, log: Mapping[str, Any], error: str
-    ) -> None: ...
-    async def decode_error_count(self, subscription_id: int) -> int: ...
+    ) -> None:
+        """Keep a log that did not decode, with the error, for inspection."""
+        ...
+
+    async def decode_error_count(self, subscription_id: int) -> int:
+        """How many decode errors are recorded for the subscription."""
+        ...

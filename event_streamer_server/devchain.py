@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 _LISTENING = re.compile(rb"Listening on ([0-9.]+):([0-9]+)")
-_REPO = Path(__file__).resolve().parent.parent
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
@@ -76,10 +75,14 @@ def find_anvil() -> str:
             raise AnvilNotFoundError(f"ANVIL_BIN={explicit} does not exist")
         return explicit
     package = _platform_package()
-    for root in (_REPO / "scripts", Path.cwd() / "scripts", Path.cwd()):
-        candidate = root / "node_modules" / "@foundry-rs" / package / "bin" / "anvil"
-        if candidate.is_file():
-            return str(candidate)
+    # Like node's own resolution: the nearest node_modules from here upwards (the project's
+    # lives in scripts/), so it is found from any directory of a checkout.
+    here = Path.cwd()
+    for root in (here, *here.parents):
+        for modules in (root / "scripts" / "node_modules", root / "node_modules"):
+            candidate = modules / "@foundry-rs" / package / "bin" / "anvil"
+            if candidate.is_file():
+                return str(candidate)
     on_path = shutil.which("anvil")
     if on_path:
         return on_path
@@ -166,13 +169,8 @@ def start_anvil(
 @functools.cache
 def emitter_artifact() -> dict[str, Any]:
     """The compiled Emitter (ABI + bytecode), shipped with the package."""
-    packaged = importlib.resources.files("event_streamer_server") / "contracts" / "Emitter.json"
-    path = (
-        Path(str(packaged))
-        if packaged.is_file()
-        else _REPO / "scripts" / "contracts" / "Emitter.json"
-    )
-    artifact: dict[str, Any] = json.loads(path.read_text())
+    packaged = importlib.resources.files("event_streamer_server._assets") / "Emitter.json"
+    artifact: dict[str, Any] = json.loads(packaged.read_text(encoding="utf-8"))
     return artifact
 
 

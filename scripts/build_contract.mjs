@@ -1,5 +1,6 @@
 // Compile scripts/contracts/Emitter.sol with the pinned solc (npm) and fixed settings, writing
-// scripts/contracts/Emitter.json (ABI + bytecode). Deterministic: CI rebuilds and diffs it.
+// event_streamer_server/_assets/Emitter.json (ABI + bytecode), the package data that
+// event_streamer_server.devchain reads. Deterministic: CI rebuilds and diffs it.
 // Usage: node scripts/build_contract.mjs [--check]
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,7 +11,7 @@ const require = createRequire(import.meta.url);
 const solc = require("solc");
 const here = dirname(fileURLToPath(import.meta.url));
 const sourcePath = join(here, "contracts", "Emitter.sol");
-const artifactPath = join(here, "contracts", "Emitter.json");
+const artifactPath = join(here, "..", "event_streamer_server", "_assets", "Emitter.json");
 
 const settings = {
   optimizer: { enabled: true, runs: 200 },
@@ -44,7 +45,9 @@ if (process.argv.includes("--check")) {
     current = readFileSync(artifactPath, "utf8");
   } catch {}
   if (current !== text) {
-    console.error("scripts/contracts/Emitter.json is out of date: run `make contract`");
+    console.error(
+      "event_streamer_server/_assets/Emitter.json is out of date: run `make contract`",
+    );
     process.exit(1);
   }
   console.log("Emitter.json is up to date");

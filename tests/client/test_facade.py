@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -747,8 +748,8 @@ def _public_names() -> Iterator[str]:
     for name in dir(event_streamer):
         if name.startswith("_") and name != "__version__":
             continue
-        if name in {"abi", "exceptions", "models", "annotations"}:  # public submodules
-            continue
+        if name == "annotations" or isinstance(getattr(event_streamer, name), types.ModuleType):
+            continue  # submodules (abi, models, validation, ...) appear once imported anywhere
         yield name
 
 

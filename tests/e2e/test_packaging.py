@@ -70,9 +70,11 @@ def test_server_extra_brings_service_dependencies(dist: Path, tmp_path: Path) ->
     python = _venv_with(tmp_path, f"evm-event-streamer[server] @ {wheel.as_uri()}")
     code = (
         "import starlette, uvicorn, event_streamer_server;"
-        "from event_streamer_server._contract import spec_path, operations;"
-        "assert 'site-packages' in str(spec_path()), spec_path();"
+        "from event_streamer_server._contract import spec_resource, operations;"
+        "from event_streamer_server.devchain import emitter_artifact;"
+        "assert 'site-packages' in str(spec_resource()), spec_resource();"
         "assert len(operations()) == 25;"
+        "assert emitter_artifact()['contractName'] == 'Emitter';"
         "print('ok')"
     )
     assert _run(str(python), "-c", code, cwd=tmp_path).strip() == "ok"

@@ -136,7 +136,9 @@ async def test_shell_block_runs_against_the_stack(
         emitter = await chain.deploy_emitter()
         await emitter.emit_many(0, 10)
     adapted = script.replace(SERVICE_URL, event_streamer_stack.service_url)
-    adapted = adapted.replace("scripts/contracts/", f"{ROOT}/scripts/contracts/")
+    adapted = adapted.replace(
+        "event_streamer_server/_assets/", f"{ROOT}/event_streamer_server/_assets/"
+    )
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     proc = await asyncio.to_thread(
         subprocess.run,

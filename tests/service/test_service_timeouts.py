@@ -92,7 +92,6 @@ def test_missing_anvil_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
     with pytest.raises(AnvilNotFoundError, match="ANVIL_BIN=/nonexistent/anvil does not exist"):
         find_anvil()
     monkeypatch.delenv("ANVIL_BIN")
-    monkeypatch.setattr("event_streamer_server.devchain._REPO", tmp_path)
     monkeypatch.chdir(str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(AnvilNotFoundError, match="run `make setup`"):

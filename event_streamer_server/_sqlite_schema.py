@@ -1,0 +1,75 @@
+"""The SQLite schema as numbered migrations (``PRAGMA user_version`` says how many ran)."""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: list[str] = [
+    # 1: chains, subscriptions, server secrets
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE chains (
+        chain_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        rpc_urls TEXT NOT NULL,
+        average_block_time REAL NOT NULL,
+        max_blocks_per_request INTEGER NOT NULL,
+        confirmation_blocks INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic0 TEXT NOT NULL,
+        event_signature TEXT NOT NULL,
+        addresses TEXT NOT NULL,
+        start_block INTEGER NOT NULL,
+        end_block INTEGER,
+        chain_id INTEGER NOT NULL,
+        subscriber_id TEXT NOT NULL,
+        streaming_status TEXT NOT NULL DEFAULT 'idle',
+        last_processed_block INTEGER,
+        last_block_hash TEXT,
+        resume_token TEXT,
+        last_event_id TEXT,
+        events_delivered INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX subscriptions_by_subscriber ON subscriptions (subscriber_id, id);
+    """,
+    # 2: delivery: batches (persisted before they are sent), block hashes, decode failures
+    """
+    ALTER TABLE subscriptions ADD COLUMN next_seq INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        event_count INTEGER NOT NULL,
+        events BLOB NOT NULL,
+        first_block INTEGER NOT NULL,
+        last_block INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        acked_at TEXT,
+        UNIQUE (subscription_id, seq)
+    );
+    CREATE INDEX batches_unacked ON batches (subscription_id, seq) WHERE acked_at IS NULL;
+    CREATE TABLE processed_blocks (
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        block_number INTEGER NOT NULL,
+        block_hash TEXT NOT NULL,
+        PRIMARY KEY (subscription_id, block_number)
+    );
+    CREATE TABLE decode_errors (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        block_number INTEGER,
+        transaction_hash TEXT,
+        log_index INTEGER,
+        error TEXT NOT NULL,
+        log TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+]
