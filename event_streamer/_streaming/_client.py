@@ -19,7 +19,6 @@ import httpx
 
 from .._messages import EventBatch, StreamStats
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
-from .._retry import RetryPolicy
 from ..exceptions import EventStreamerClosedError, EventStreamerConnectionError
 from ..models import (
     BatchAckResponse,
@@ -91,54 +90,23 @@ class StreamingClient:
         )
         self.subscription_id = subscription_id
         self.options = options
+        # The option names of 0.5, readable as attributes (changing them has no effect).
+        self.client_metadata = dict(client_metadata or {})
+        self.auto_acknowledge = auto_acknowledge
+        self.batch_ack_interval = float(batch_ack_interval)
+        self.heartbeat_interval = float(heartbeat_interval)
+        self.liveness_timeout = options.effective_liveness_timeout
+        self.max_line_bytes = max_line_bytes
+        self.reconnect = reconnect
+        self.max_reconnect_attempts = self.reconnect_attempts = options.reconnect_attempts
+        self.backoff_initial, self.backoff_max = float(backoff_initial), float(backoff_max)
+        self.max_handler_attempts = max_handler_attempts
         self._control = client
-        self._session = StreamSession(
-            subscription_id,
-            resume_token=resume_token,
-            auto_acknowledge=auto_acknowledge,
-            reconnect=reconnect,
-            retry=RetryPolicy(backoff_base=float(backoff_initial), backoff_cap=float(backoff_max)),
-            reconnect_attempts=options.reconnect_attempts,
-            reconnect_deadline=reconnect_deadline,
-            max_handler_attempts=max_handler_attempts,
-            max_line_bytes=max_line_bytes,
-            liveness_timeout=options.effective_liveness_timeout,
-        )
+        self._session = StreamSession.from_options(subscription_id, options)
         self._handlers = Handlers()
         self._driver = StreamDriver(client, self._session, self._handlers, options)
         self._task: asyncio.Task[None] | None = None
         self._gen: AsyncGenerator[EventBatch, None] | None = None
-
-    # -- options, read-only (the names of 0.5) --------------------------------------------------
-    @property
-    def client_metadata(self) -> dict[str, Any]:
-        return dict(self.options.client_metadata or {})
-
-    @property
-    def auto_acknowledge(self) -> bool:
-        return self.options.auto_acknowledge
-
-    @property
-    def batch_ack_interval(self) -> float:
-        return self.options.batch_ack_interval
-
-    @property
-    def heartbeat_interval(self) -> float:
-        return self.options.heartbeat_interval
-
-    @property
-    def liveness_timeout(self) -> float:
-        return self.options.effective_liveness_timeout
-
-    @property
-    def reconnect(self) -> bool:
-        return self.options.reconnect
-
-    @property
-    def max_reconnect_attempts(self) -> int | None:
-        return self.options.reconnect_attempts
-
-    reconnect_attempts = max_reconnect_attempts
 
     @property
     def stats(self) -> StreamStats:
@@ -277,7 +245,7 @@ class StreamingClient:
         """Continue from ``resume_token``: now if streaming (reconnects), else at the next start."""
         token = check_resume_token(resume_token, required=True)
         assert token is not None  # required=True rejects None
-        await self._driver.apply(self._session.resume(token))
+        await self._driver.effects.apply(self._session.resume(token))
         self._driver.wake()
 
     async def __aenter__(self) -> Self:

@@ -13,13 +13,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
 from typing import cast
 
 import httpx
 
-from .._messages import EventBatch, StreamingError
-from ..exceptions import EventStreamerNotFoundError, EventStreamerSDKError
+from .._messages import EventBatch
+from ..exceptions import EventStreamerSDKError
 from ._actions import (
     Action,
     CheckCompletion,
@@ -32,6 +31,7 @@ from ._actions import (
     State,
 )
 from ._control import StreamControl
+from ._effects import Effects
 from ._handlers import Handlers
 from ._options import StreamOptions
 from ._session import StreamSession
@@ -62,8 +62,7 @@ class StreamDriver:
         self.yielded: EventBatch | None = None  # in the async-for body, not handled yet
         self._http: httpx.AsyncClient | None = None
         self._metadata = options.metadata_header
-        self._ack_wake = asyncio.Event()
-        self._ack_task: asyncio.Task[None] | None = None
+        self.effects = Effects(control, session, handlers, options, wake=self.wake)
         self._nudge = asyncio.Event()  # ends a backoff pause early (stop, resume)
         self._deadline: asyncio.Timeout | None = None  # the reader's, while it waits on I/O
 
@@ -93,7 +92,7 @@ class StreamDriver:
         self.connected.clear()
         if self._http is None:
             self._http = new_http(self.control, self.options.stream_transport)
-        self._ack_task = asyncio.create_task(self._ack_loop(), name="stream-acks")
+        self.effects.start_acks()
         loop = asyncio.get_running_loop()
         try:
             while step is not None:
@@ -113,7 +112,7 @@ class StreamDriver:
                                 async for batch in batches:
                                     yield batch
                     except EventStreamerSDKError as err:
-                        await self.apply(session.connection_failed(err, now=loop.time()))
+                        await self.effects.apply(session.connection_failed(err, now=loop.time()))
                     finally:
                         session.connection_closed()
                     step = session.next_step()
@@ -143,13 +142,13 @@ class StreamDriver:
     ) -> AsyncGenerator[EventBatch, None]:
         session, handlers = self.session, self.handlers
         loop = asyncio.get_running_loop()
-        await self.apply(session.connection_opened(response.headers.get("x-connection-id")))
+        await self.effects.apply(session.connection_opened(response.headers.get("x-connection-id")))
         if session.state is not State.STREAMING:
             return
         self.connected.set()
         if session.pending_acks:
-            self._ack_wake.set()  # acks held for a dead connection can go out now
-        heartbeats = asyncio.create_task(self._heartbeats(), name="stream-heartbeats")
+            self.effects.wake_acks()  # acks held for a dead connection can go out now
+        heartbeats = asyncio.create_task(self.effects.heartbeats(), name="stream-heartbeats")
         liveness = session.liveness_timeout
         chunks = cast("AsyncGenerator[bytes, None]", response.aiter_bytes())
         try:
@@ -172,7 +171,9 @@ class StreamDriver:
                                 logger.warning(
                                     "handler failed on batch %s: %r", batch.batch_id, err
                                 )
-                                await self.apply(session.batch_failed(batch, err, now=loop.time()))
+                                await self.effects.apply(
+                                    session.batch_failed(batch, err, now=loop.time())
+                                )
                                 break
                             if yield_batches:  # the async-for body is a handler too
                                 self.yielded = batch
@@ -186,18 +187,18 @@ class StreamDriver:
                         elif type(event) is HeartbeatReceived:
                             await handlers.heartbeat(event.heartbeat)
                         elif type(event) is Report:
-                            await self._report(event.error)
+                            await self.effects.report(event.error)
                         elif type(event) is CheckCompletion:
-                            await self._check_completion(event)
+                            await self.effects.check_completion(event)
                     if session.state is not State.STREAMING:
                         break
                     deadline.reschedule(loop.time() + liveness)
                 else:
-                    await self.apply(session.stream_ended(now=loop.time()))
+                    await self.effects.apply(session.stream_ended(now=loop.time()))
         except TimeoutError:  # raised by the deadline's __aexit__: silence, or a wake()
             self._deadline = None
             if session.state is State.STREAMING:
-                await self.apply(session.liveness_expired(now=loop.time()))
+                await self.effects.apply(session.liveness_expired(now=loop.time()))
         finally:
             self._deadline = None
             heartbeats.cancel()
@@ -205,8 +206,8 @@ class StreamDriver:
                 await heartbeats
             if self._stopping():
                 # The service forgets a connection when its stream ends: ack first.
-                await self._stop_ack_loop()
-                await self._flush()
+                await self.effects.stop_acks()
+                await self.effects.flush()
 
     def _stopping(self) -> bool:
         return self.session.state is State.STOPPING
@@ -227,109 +228,10 @@ class StreamDriver:
     async def _wind_down(self) -> None:
         session = self.session
         self.yielded = None
-        await self._stop_ack_loop()
+        await self.effects.stop_acks()
         session.stop()  # a no-op unless cancelled mid-run
         if session.state is State.STOPPING:
             final = session.stopped()
             if final is State.COMPLETED:
                 logger.info("subscription %d completed: stream finished", session.subscription_id)
                 await self.handlers.completed()
-
-    # -- actions --------------------------------------------------------------------------------
-    async def apply(self, actions: list[Action]) -> None:
-        """Carry out the immediate actions of a transition; wake the reader if it must go."""
-        for action in actions:
-            if isinstance(action, Report):
-                await self._report(action.error)
-            elif isinstance(action, CheckCompletion):
-                await self._check_completion(action)
-        if self.session.state is not State.STREAMING:
-            self.wake()
-
-    async def _report(self, error: StreamingError) -> None:
-        if error.timestamp is None:
-            error.timestamp = datetime.now(UTC).isoformat()
-        quiet = error.recoverable and error.error_code in _QUIET_CODES
-        logger.log(
-            logging.INFO if quiet else logging.WARNING,
-            "stream %d: %s: %s",
-            self.session.subscription_id,
-            error.error_code,
-            error.error_message,
-        )
-        await self.handlers.error(error)
-
-    async def _check_completion(self, check: CheckCompletion) -> None:
-        session = self.session
-        try:
-            if check.need_bounds:
-                subscription = await self.control.get_subscription(session.subscription_id)
-                end_block = subscription.end_block
-                session.subscription_bounds(end_block if isinstance(end_block, int) else None)
-                if not isinstance(end_block, int):
-                    return
-            status = await self.control.get_processing_status(session.subscription_id)
-            value = status.streaming_status
-        except EventStreamerSDKError as err:
-            logger.debug("processing status check failed: %s", err)
-            value = None
-        await self.apply(self.session.completion_status(value if isinstance(value, str) else None))
-
-    # -- background tasks -----------------------------------------------------------------------
-    async def _heartbeats(self) -> None:
-        session, interval = self.session, self.options.heartbeat_interval
-        while True:
-            await asyncio.sleep(interval)
-            beat = session.heartbeat_due()
-            if beat is None:
-                return
-            try:
-                await self.control.send_stream_heartbeat(beat.connection_id, beat.sequence)
-                session.heartbeat_sent()
-            except EventStreamerNotFoundError:
-                now = asyncio.get_running_loop().time()
-                await self.apply(session.connection_gone(beat.connection_id, now=now))
-                return
-            except EventStreamerSDKError as err:
-                logger.debug("client heartbeat failed: %s", err)
-
-    async def _ack_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.options.batch_ack_interval):
-                    await self._ack_wake.wait()
-            self._ack_wake.clear()
-            await self._flush()
-
-    async def _flush(self) -> None:
-        """Send queued acks in bulk; keep them on failure (sent again later)."""
-        session = self.session
-        while (flush := session.acks_due()) is not None:
-            ids = flush.batch_ids
-            try:
-                result = await self.control.acknowledge_stream_batches(
-                    session.subscription_id, flush.connection_id, ids
-                )
-            except EventStreamerNotFoundError:
-                session.acks_failed(ids, gone=True)  # the next connection sends them
-                return
-            except EventStreamerSDKError as err:
-                session.acks_failed(ids)
-                logger.warning("bulk ack of %d batches failed (will retry): %s", len(ids), err)
-                return
-            except BaseException:
-                session.acks_failed(ids, gone=True)  # cancelled: still queued
-                raise
-            failed = list(result.failed_batch_ids)
-            await self.apply(
-                session.acks_sent(ids, failed_ids=failed, acknowledged=result.acknowledged_batches)
-            )
-            if failed:
-                return
-
-    async def _stop_ack_loop(self) -> None:
-        task, self._ack_task = self._ack_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
