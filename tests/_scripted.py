@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -174,3 +175,18 @@ class ScriptedService:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., ScriptedService]]:
+    """Make scripted services; all are stopped after the test."""
+    services: list[ScriptedService] = []
+
+    def make(*scripts: Script) -> ScriptedService:
+        service = ScriptedService(*scripts)
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.stop()

@@ -43,6 +43,11 @@ from ._session import StreamSession
 
 __all__ = ["StreamingClient"]
 
+# Iterations in progress, held until they end: a loop left with `break` (no `async with`, no
+# disconnect) then stays alive until asyncio.run's shutdown closes it properly (acks flushed,
+# connection closed), instead of being finalised half-way when the last reference goes.
+_OPEN: set[AsyncGenerator[EventBatch, None]] = set()
+
 
 class StreamingClient:
     """Receives a subscription's events. Create it with
@@ -269,8 +274,14 @@ class StreamingClient:
         if self._task is not None and not self._task.done():
             raise StreamStateError("this client is already streaming in the background")
         prior = self._gen if self._iterating() else None
-        self._gen = self._driver.run(yield_batches=True, prior=prior)
-        return self._gen
+        holder: list[AsyncGenerator[EventBatch, None]] = []
+        gen = self._driver.run(
+            yield_batches=True, prior=prior, on_end=lambda: _OPEN.difference_update(holder)
+        )
+        holder.append(gen)
+        _OPEN.add(gen)
+        self._gen = gen
+        return gen
 
     # -- service calls --------------------------------------------------------------------------
     async def check_processing_status(self) -> ProcessingStatusResponse:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import cast
 
 import httpx
 
+from .._errors import transport_error
 from .._messages import EventBatch
 from ..exceptions import EventStreamerSDKError
 from ._actions import (
@@ -35,7 +36,7 @@ from ._effects import Effects
 from ._handlers import Handlers
 from ._options import StreamOptions
 from ._session import StreamSession
-from ._transport import new_http, open_stream
+from ._transport import StreamResponse, new_http
 
 __all__ = ["StreamDriver"]
 
@@ -82,9 +83,14 @@ class StreamDriver:
 
     # -- the one generator ----------------------------------------------------------------------
     async def run(
-        self, *, yield_batches: bool, prior: AsyncGenerator[EventBatch, None] | None = None
+        self,
+        *,
+        yield_batches: bool,
+        prior: AsyncGenerator[EventBatch, None] | None = None,
+        on_end: Callable[[], None] | None = None,
     ) -> AsyncGenerator[EventBatch, None]:
-        """Stream until stopped, failed or completed; yield batches when ``yield_batches``."""
+        """Stream until stopped, failed or completed; yield batches when ``yield_batches``.
+        ``on_end`` is called once the run has wound down."""
         if prior is not None:
             await prior.aclose()  # a loop left with break: finish it before starting again
         session = self.session
@@ -94,123 +100,149 @@ class StreamDriver:
             self._http = new_http(self.control, self.options.stream_transport)
         self.effects.start_acks()
         loop = asyncio.get_running_loop()
+        handlers = self.handlers
+        # Everything happens in this one generator, none nested: asyncio's shutdown closes
+        # every open async generator at once, and a nested one closed first is what made
+        # "generator didn't stop after athrow()" appear at exit.
         try:
             while step is not None:
                 if isinstance(step, Connect):
+                    heartbeats: asyncio.Task[None] | None = None
                     try:
-                        async with open_stream(
+                        async with StreamResponse(
                             self._http,
                             self.control.service_url,
                             session.subscription_id,
                             step.resume_token,
                             self._metadata,
                         ) as response:
-                            # aclosing: a break closes the inner generator at once, so its
-                            # finally (ack flush, response close) runs before we return.
-                            batches = self._connection(response, yield_batches)
-                            async with contextlib.aclosing(batches):
-                                async for batch in batches:
-                                    yield batch
+                            heartbeats = await self._opened(response)
+                            liveness = session.liveness_timeout
+                            # Stopped or resumed while connecting: the deadline ends it at once.
+                            first_wait = liveness if heartbeats is not None else 0.0
+                            chunks = cast("AsyncGenerator[bytes, None]", response.aiter_bytes())
+                            # The deadline runs only while we wait for bytes: handlers and the
+                            # async-for body never count against liveness.
+                            async with (
+                                contextlib.aclosing(chunks),
+                                asyncio.timeout(None) as deadline,
+                            ):
+                                self._deadline = deadline
+                                deadline.reschedule(loop.time() + first_wait)
+                                async for chunk in chunks:
+                                    deadline.reschedule(None)
+                                    if session.state is not State.STREAMING:
+                                        break
+                                    session.receive_data(chunk)
+                                    while (event := session.next_event()) is not None:
+                                        if type(event) is Dispatch:
+                                            batch = event.batch
+                                            try:
+                                                await handlers.dispatch(batch)
+                                            except Exception as err:
+                                                await self._handler_failed(batch, err)
+                                                break
+                                            if yield_batches:  # the loop body is a handler too
+                                                self.yielded = batch
+                                                try:
+                                                    yield batch
+                                                except GeneratorExit:
+                                                    self._left_loop(batch)
+                                                    raise
+                                                self.yielded = None
+                                            session.batch_handled(batch)
+                                        else:
+                                            await self._other(event)
+                                    if session.state is not State.STREAMING:
+                                        break
+                                    deadline.reschedule(loop.time() + liveness)
+                                else:
+                                    deadline.reschedule(None)
+                                    self._deadline = None
+                                    await self.effects.apply(session.stream_ended(now=loop.time()))
+                    except TimeoutError:  # the deadline's: silence, or a wake()
+                        self._deadline = None  # finished: wake() must leave it alone
+                        if session.state is State.STREAMING:
+                            await self.effects.apply(session.liveness_expired(now=loop.time()))
+                    except httpx.TransportError as err:
+                        self._deadline = None
+                        failure = transport_error(err, "GET", self._stream_url())
+                        await self.effects.apply(
+                            session.connection_failed(failure, now=loop.time())
+                        )
                     except EventStreamerSDKError as err:
+                        self._deadline = None
                         await self.effects.apply(session.connection_failed(err, now=loop.time()))
                     finally:
-                        session.connection_closed()
+                        self._deadline = None
+                        await self._closing(heartbeats)
                     step = session.next_step()
                 elif isinstance(step, Reconnect):
-                    self._nudge.clear()
-                    latest = session.next_step()  # a resume may have changed it meanwhile
-                    if latest is not step:
-                        step = latest
-                        continue
-                    if step.delay > 0:
-                        with contextlib.suppress(TimeoutError):
-                            async with asyncio.timeout(step.delay):
-                                await self._nudge.wait()
-                    if session.state is State.BACKOFF:
-                        step = session.backoff_elapsed()
-                    else:
-                        step = session.next_step()
+                    step = await self._backoff(step)
                 elif isinstance(step, Fail):
                     raise step.error
                 else:
                     break  # Finish
         finally:
-            await self._wind_down()
+            try:
+                await self._wind_down()
+            finally:
+                if on_end is not None:
+                    on_end()
 
-    async def _connection(
-        self, response: httpx.Response, yield_batches: bool
-    ) -> AsyncGenerator[EventBatch, None]:
-        session, handlers = self.session, self.handlers
-        loop = asyncio.get_running_loop()
+    def _stream_url(self) -> str:
+        return f"{self.control.service_url}/subscriptions/{self.session.subscription_id}/stream"
+
+    async def _opened(self, response: httpx.Response) -> asyncio.Task[None] | None:
+        """The connection is up: tell the session; start its heartbeats (None: not wanted)."""
+        session = self.session
         await self.effects.apply(session.connection_opened(response.headers.get("x-connection-id")))
         if session.state is not State.STREAMING:
-            return
+            return None
         self.connected.set()
         if session.pending_acks:
             self.effects.wake_acks()  # acks held for a dead connection can go out now
-        heartbeats = asyncio.create_task(self.effects.heartbeats(), name="stream-heartbeats")
-        liveness = session.liveness_timeout
-        chunks = cast("AsyncGenerator[bytes, None]", response.aiter_bytes())
-        try:
-            # The deadline runs only while we wait for bytes: handlers and the async-for body
-            # never count against liveness.
-            async with contextlib.aclosing(chunks), asyncio.timeout(None) as deadline:
-                self._deadline = deadline
-                deadline.reschedule(loop.time() + liveness)
-                async for chunk in chunks:
-                    deadline.reschedule(None)
-                    if session.state is not State.STREAMING:
-                        break
-                    session.receive_data(chunk)
-                    while (event := session.next_event()) is not None:
-                        if type(event) is Dispatch:
-                            batch = event.batch
-                            try:
-                                await handlers.dispatch(batch)
-                            except Exception as err:
-                                logger.warning(
-                                    "handler failed on batch %s: %r", batch.batch_id, err
-                                )
-                                await self.effects.apply(
-                                    session.batch_failed(batch, err, now=loop.time())
-                                )
-                                break
-                            if yield_batches:  # the async-for body is a handler too
-                                self.yielded = batch
-                                try:
-                                    yield batch
-                                except GeneratorExit:
-                                    self._left_loop(batch)
-                                    raise
-                                self.yielded = None
-                            session.batch_handled(batch)
-                        elif type(event) is HeartbeatReceived:
-                            await handlers.heartbeat(event.heartbeat)
-                        elif type(event) is Report:
-                            await self.effects.report(event.error)
-                        elif type(event) is CheckCompletion:
-                            await self.effects.check_completion(event)
-                    if session.state is not State.STREAMING:
-                        break
-                    deadline.reschedule(loop.time() + liveness)
-                else:
-                    await self.effects.apply(session.stream_ended(now=loop.time()))
-        except TimeoutError:  # raised by the deadline's __aexit__: silence, or a wake()
-            self._deadline = None
-            if session.state is State.STREAMING:
-                await self.effects.apply(session.liveness_expired(now=loop.time()))
-        finally:
-            self._deadline = None
+        return asyncio.create_task(self.effects.heartbeats(), name="stream-heartbeats")
+
+    async def _closing(self, heartbeats: asyncio.Task[None] | None) -> None:
+        """Before the response closes: stop heartbeats; when stopping, flush acks first (the
+        service forgets a connection when its stream ends)."""
+        if heartbeats is not None:
             heartbeats.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeats
-            if self._stopping():
-                # The service forgets a connection when its stream ends: ack first.
-                await self.effects.stop_acks()
-                await self.effects.flush()
+        if self.session.state is State.STOPPING and self.session.connection_id is not None:
+            await self.effects.stop_acks()
+            await self.effects.flush()
+        self.session.connection_closed()
 
-    def _stopping(self) -> bool:
-        return self.session.state is State.STOPPING
+    async def _handler_failed(self, batch: EventBatch, error: Exception) -> None:
+        logger.warning("handler failed on batch %s: %r", batch.batch_id, error)
+        now = asyncio.get_running_loop().time()
+        await self.effects.apply(self.session.batch_failed(batch, error, now=now))
+
+    async def _other(self, event: Action) -> None:
+        if isinstance(event, HeartbeatReceived):
+            await self.handlers.heartbeat(event.heartbeat)
+        elif isinstance(event, Report):
+            await self.effects.report(event.error)
+        elif isinstance(event, CheckCompletion):
+            await self.effects.check_completion(event)
+
+    async def _backoff(self, step: Reconnect) -> Action | None:
+        """Wait out a Reconnect (stop and resume cut it short); the step that follows."""
+        session = self.session
+        self._nudge.clear()
+        latest = session.next_step()  # a resume may have changed it meanwhile
+        if latest is not step:
+            return latest
+        if step.delay > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(step.delay):
+                    await self._nudge.wait()
+        if session.state is State.BACKOFF:
+            return session.backoff_elapsed()
+        return session.next_step()
 
     def _left_loop(self, batch: EventBatch) -> None:
         """``break`` (or an exception) in the async-for body, without ``async with``."""
@@ -229,6 +261,9 @@ class StreamDriver:
         session = self.session
         self.yielded = None
         await self.effects.stop_acks()
+        # The stream's own HTTP client goes with the run (a later run opens a new one): a loop
+        # left with break, never stopped or disconnected, leaves nothing open behind it.
+        await self.release()
         session.stop()  # a no-op unless cancelled mid-run
         if session.state is State.STOPPING:
             final = session.stopped()

@@ -10,7 +10,7 @@ import httpx
 from .._errors import raise_for_status, transport_error
 from ._control import StreamControl
 
-__all__ = ["METADATA_HEADER", "default_transport", "new_http", "open_stream"]
+__all__ = ["METADATA_HEADER", "StreamResponse", "default_transport", "new_http"]
 
 METADATA_HEADER = "X-Client-Metadata"
 
@@ -54,32 +54,54 @@ def new_http(
     )
 
 
-@contextlib.asynccontextmanager
-async def open_stream(
-    http: httpx.AsyncClient,
-    base_url: str,
-    subscription_id: int,
-    resume_token: str | None,
-    metadata_header: str | None,
-) -> AsyncIterator[httpx.Response]:
-    """The open 200 response, or the typed error of a refused or failed connection."""
-    url = f"/subscriptions/{subscription_id}/stream"
-    params = {"resume_token": resume_token} if resume_token else {}
-    headers = {"Accept": "application/x-ndjson"}
-    if metadata_header is not None:
-        headers[METADATA_HEADER] = metadata_header
-    try:
-        async with http.stream("GET", url, params=params, headers=headers) as response:
-            if response.status_code != 200:
+class StreamResponse:
+    """``async with StreamResponse(...) as response``: the open 200 response, or the typed error
+    of a refused or failed connection. A class, not a generator-based context manager: the
+    stream's iteration must not nest async generators (see the driver)."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        subscription_id: int,
+        resume_token: str | None,
+        metadata_header: str | None,
+    ) -> None:
+        self._path = f"/subscriptions/{subscription_id}/stream"
+        self._url = f"{base_url}{self._path}"
+        headers = {"Accept": "application/x-ndjson"}
+        if metadata_header is not None:
+            headers[METADATA_HEADER] = metadata_header
+        params = {"resume_token": resume_token} if resume_token else {}
+        self._request = http.build_request("GET", self._path, params=params, headers=headers)
+        self._http = http
+        self._response: httpx.Response | None = None
+
+    async def __aenter__(self) -> httpx.Response:
+        try:
+            response = await self._http.send(self._request, stream=True)
+        except httpx.TransportError as err:
+            raise transport_error(err, "GET", self._url) from err
+        if response.status_code != 200:
+            try:
                 await response.aread()
-                raise_for_status(
-                    response.status_code,
-                    response.content,
-                    response.headers,
-                    method="GET",
-                    url=str(response.request.url),
-                    resource="subscription",
-                )
-            yield response
-    except httpx.TransportError as err:
-        raise transport_error(err, "GET", f"{base_url}{url}") from err
+            except httpx.TransportError as err:
+                raise transport_error(err, "GET", self._url) from err
+            finally:
+                await response.aclose()
+            raise_for_status(
+                response.status_code,
+                response.content,
+                response.headers,
+                method="GET",
+                url=str(response.request.url),
+                resource="subscription",
+            )
+        self._response = response
+        return response
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        response, self._response = self._response, None
+        if response is not None:
+            with contextlib.suppress(httpx.TransportError):  # closing a broken connection
+                await response.aclose()
