@@ -102,6 +102,9 @@ class StreamStats:
     last_block: int | None = None
 
 
+_DICT = frozenset({dict})
+
+
 def _optional(data: dict[str, Any], key: str, kind: type) -> Any:
     value = data.get(key)
     if value is not None and (type(value) is not kind):
@@ -139,9 +142,6 @@ def _batch(data: dict[str, Any]) -> EventBatch:
         connection_id=_optional(data, "connection_id", str),
         timestamp=_optional(data, "timestamp", str),
     )
-
-
-_DICT = frozenset({dict})
 
 
 def parse_line(
