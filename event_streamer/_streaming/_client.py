@@ -19,7 +19,11 @@ import httpx
 
 from .._messages import EventBatch, StreamStats
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
-from ..exceptions import EventStreamerClosedError, EventStreamerConnectionError
+from ..exceptions import (
+    EventStreamerClosedError,
+    EventStreamerConnectionError,
+    EventStreamerSDKError,
+)
 from ..models import (
     BatchAckResponse,
     BulkBatchAckResponse,
@@ -111,6 +115,7 @@ class StreamingClient:
         self._handlers = Handlers()
         self._driver = StreamDriver(client, self._session, self._handlers, options)
         self._task: asyncio.Task[None] | None = None
+        self._restart = False  # a handler asked to start again after a stop
         self._gen: AsyncGenerator[EventBatch, None] | None = None
 
     @property
@@ -196,6 +201,11 @@ class StreamingClient:
         Legal when idle, stopped, disconnected, failed or completed; a no-op while running.
         """
         self._ensure_usable()
+        if self._inside_run():
+            # A handler of this very stream (the 0.4 README's reconnect_with_backoff in an
+            # on_error handler): start again once the run it interrupted has wound down.
+            self._restart = self._session.state is State.STOPPING
+            return
         if self._task is not None and not self._task.done():
             return
         if self._iterating():
@@ -211,10 +221,22 @@ class StreamingClient:
             if error is not None:
                 raise error
 
+    def _inside_run(self) -> bool:
+        task = self._task
+        return task is not None and not task.done() and asyncio.current_task() is task
+
     async def _drain(self) -> None:
-        async with contextlib.aclosing(self._driver.run(yield_batches=False)) as batches:
-            async for _ in batches:
-                pass
+        while True:
+            self._restart = False
+            try:
+                async with contextlib.aclosing(self._driver.run(yield_batches=False)) as run:
+                    async for _ in run:
+                        pass
+            except EventStreamerSDKError:
+                if not self._restart or self._control.is_closed:
+                    raise
+            if not self._restart or self._control.is_closed:
+                return
 
     async def wait(self) -> None:
         """Wait until streaming stops; raise the error that stopped it, if any."""
@@ -227,12 +249,14 @@ class StreamingClient:
         before = self._session.state
         self._session.stop()
         self._driver.wake()
+        if self._inside_run():
+            self._restart = False
+            return  # called by a handler: the run stops once the handler returns
         task = self._task
         if task is not None and not task.done():
             if before is State.CONNECTING:  # no way to interrupt a connect but to cancel it
                 task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait({task})  # its error, if any, is for wait() to raise
         gen = self._gen
         # A generator suspended at its yield (we are in, or outside, the loop body) can be
         # closed; one running (awaiting I/O in another task) notices the stop by itself.
@@ -244,7 +268,8 @@ class StreamingClient:
         """Stop streaming and release the HTTP resources. Idempotent; the client can start
         again (until its EventStreamer is closed)."""
         await self.stop_streaming()
-        await self._driver.release()
+        if not self._inside_run():  # else the run releases them as it ends
+            await self._driver.release()
 
     async def resume(self, resume_token: str) -> None:
         """Continue from ``resume_token``: now if streaming (reconnects), else at the next start."""

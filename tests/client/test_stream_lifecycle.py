@@ -277,3 +277,32 @@ async def test_a_bounded_subscription_finishes_on_its_own(scripted: Any, mode: s
 
 def test_streaming_heartbeat_is_the_heartbeat_type() -> None:
     assert StreamingHeartbeat is Heartbeat
+
+
+async def test_an_on_error_handler_can_disconnect_and_start_again(scripted: Any) -> None:
+    """The 0.4 README's reconnect_with_backoff, run from inside the stream's own handler."""
+    service: ScriptedService = scripted(
+        lambda cid: lines(batch("b1", [1], 1), then="crash"),
+        lambda cid: lines(batch("b2", [2], 2)),
+    )
+    seen: list[int] = []
+    restarts: list[str] = []
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1, **FAST)
+        sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
+
+        @sc.on_error
+        async def handle_error(error: StreamingError) -> None:
+            if error.error_code == "CONNECTION_LOST" and not restarts:
+                await sc.disconnect()
+                await asyncio.sleep(0.01)
+                await sc.connect()
+                await sc.start_streaming()
+                restarts.append("restarted")
+
+        await sc.start_streaming()
+        await until(lambda: seen == [1, 2], what="b2 after the handler restarted the stream")
+        assert sc.is_running
+        assert restarts == ["restarted"]
+        await sc.disconnect()
+    assert service.stream_params[1] == {"resume_token": "rt_1"}
