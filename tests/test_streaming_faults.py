@@ -11,28 +11,16 @@ from starlette.responses import JSONResponse
 
 from event_streamer import EventStreamer, EventStreamerAuthError, StreamingError
 
-from ._scripted import HEARTBEAT, ScriptedService, batch, lines
+from ._scripted import HEARTBEAT, ScriptedService, batch, lines, scripted
 from ._stack import until
+
+__all__ = ["scripted"]  # the fixture, imported for pytest
 
 FAST = {
     "backoff_initial": 0.01,
     "backoff_max": 0.05,
     "batch_ack_interval": 0.05,
 }
-
-
-@pytest.fixture
-def scripted() -> AsyncIterator[Any]:
-    services: list[ScriptedService] = []
-
-    def make(*scripts: Any) -> ScriptedService:
-        service = ScriptedService(*scripts)
-        services.append(service)
-        return service
-
-    yield make
-    for service in services:
-        service.stop()
 
 
 async def run(

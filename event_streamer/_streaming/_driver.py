@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, Callable
-from typing import cast
 
 import httpx
 
@@ -36,7 +35,7 @@ from ._effects import Effects
 from ._handlers import Handlers
 from ._options import StreamOptions
 from ._session import StreamSession
-from ._transport import StreamResponse, new_http
+from ._transport import BodyReader, StreamResponse, new_http
 
 __all__ = ["StreamDriver"]
 
@@ -107,7 +106,6 @@ class StreamDriver:
         try:
             while step is not None:
                 if isinstance(step, Connect):
-                    heartbeats: asyncio.Task[None] | None = None
                     try:
                         async with StreamResponse(
                             self._http,
@@ -116,33 +114,34 @@ class StreamDriver:
                             step.resume_token,
                             self._metadata,
                         ) as response:
-                            heartbeats = await self._opened(response)
-                            liveness = session.liveness_timeout
-                            # Stopped or resumed while connecting: the deadline ends it at once.
-                            first_wait = liveness if heartbeats is not None else 0.0
-                            chunks = cast("AsyncGenerator[bytes, None]", response.aiter_bytes())
-                            # The deadline runs only while we wait for bytes: handlers and the
-                            # async-for body never count against liveness.
-                            async with (
-                                contextlib.aclosing(chunks),
-                                asyncio.timeout(None) as deadline,
-                            ):
-                                self._deadline = deadline
-                                deadline.reschedule(loop.time() + first_wait)
-                                async for chunk in chunks:
-                                    deadline.reschedule(None)
-                                    if session.state is not State.STREAMING:
-                                        break
-                                    session.receive_data(chunk)
-                                    while (event := session.next_event()) is not None:
-                                        if type(event) is Dispatch:
+                            body = BodyReader(response)
+                            heartbeats: asyncio.Task[None] | None = None
+                            try:
+                                heartbeats = await self._opened(response)
+                                liveness = session.liveness_timeout
+                                # Stopped or resumed while connecting: the deadline ends it now.
+                                first_wait = liveness if heartbeats is not None else 0.0
+                                # The deadline runs only while we wait for bytes: handlers and
+                                # the async-for body never count against liveness.
+                                async with asyncio.timeout(None) as deadline:
+                                    self._deadline = deadline
+                                    deadline.reschedule(loop.time() + first_wait)
+                                    while chunk := await body.read():
+                                        deadline.reschedule(None)
+                                        if session.state is not State.STREAMING:
+                                            break
+                                        session.receive_data(chunk)
+                                        while (event := session.next_event()) is not None:
+                                            if type(event) is not Dispatch:
+                                                await self._other(event)
+                                                continue
                                             batch = event.batch
                                             try:
                                                 await handlers.dispatch(batch)
                                             except Exception as err:
                                                 await self._handler_failed(batch, err)
                                                 break
-                                            if yield_batches:  # the loop body is a handler too
+                                            if yield_batches:  # the loop body handles it too
                                                 self.yielded = batch
                                                 try:
                                                     yield batch
@@ -151,31 +150,32 @@ class StreamDriver:
                                                     raise
                                                 self.yielded = None
                                             session.batch_handled(batch)
-                                        else:
-                                            await self._other(event)
-                                    if session.state is not State.STREAMING:
-                                        break
-                                    deadline.reschedule(loop.time() + liveness)
-                                else:
-                                    deadline.reschedule(None)
-                                    self._deadline = None
-                                    await self.effects.apply(session.stream_ended(now=loop.time()))
+                                        if session.state is not State.STREAMING:
+                                            break
+                                        deadline.reschedule(loop.time() + liveness)
+                                    else:
+                                        deadline.reschedule(None)
+                                        self._deadline = None
+                                        now = loop.time()
+                                        await self.effects.apply(session.stream_ended(now=now))
+                            finally:
+                                # Still connected: when stopping, acks go out first (the
+                                # service forgets a connection when its stream ends).
+                                self._deadline = None
+                                await self._closing(heartbeats)
+                                await body.aclose()
                     except TimeoutError:  # the deadline's: silence, or a wake()
-                        self._deadline = None  # finished: wake() must leave it alone
                         if session.state is State.STREAMING:
                             await self.effects.apply(session.liveness_expired(now=loop.time()))
                     except httpx.TransportError as err:
-                        self._deadline = None
                         failure = transport_error(err, "GET", self._stream_url())
                         await self.effects.apply(
                             session.connection_failed(failure, now=loop.time())
                         )
                     except EventStreamerSDKError as err:
-                        self._deadline = None
                         await self.effects.apply(session.connection_failed(err, now=loop.time()))
                     finally:
-                        self._deadline = None
-                        await self._closing(heartbeats)
+                        session.connection_closed()
                     step = session.next_step()
                 elif isinstance(step, Reconnect):
                     step = await self._backoff(step)
@@ -214,7 +214,6 @@ class StreamDriver:
         if self.session.state is State.STOPPING and self.session.connection_id is not None:
             await self.effects.stop_acks()
             await self.effects.flush()
-        self.session.connection_closed()
 
     async def _handler_failed(self, batch: EventBatch, error: Exception) -> None:
         logger.warning("handler failed on batch %s: %r", batch.batch_id, error)

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import cast
 
 import httpx
 
 from .._errors import raise_for_status, transport_error
 from ._control import StreamControl
 
-__all__ = ["METADATA_HEADER", "StreamResponse", "default_transport", "new_http"]
+__all__ = ["METADATA_HEADER", "BodyReader", "StreamResponse", "default_transport", "new_http"]
 
 METADATA_HEADER = "X-Client-Metadata"
+
+try:
+    from aiohttp import ClientError as _AIOHTTP_ERRORS
+except ImportError:  # pragma: no cover - a dependency of httpx-aiohttp
+
+    class _AIOHTTP_ERRORS(Exception):  # type: ignore[no-redef]
+        """Never raised: aiohttp is not installed."""
 
 
 def default_transport() -> httpx.AsyncBaseTransport:
@@ -105,3 +113,41 @@ class StreamResponse:
         if response is not None:
             with contextlib.suppress(httpx.TransportError):  # closing a broken connection
                 await response.aclose()
+
+
+class BodyReader:
+    """``await read()``: the next bytes of a response body (b"" at its end).
+
+    On the aiohttp transport it reads aiohttp's buffer directly (``readany``): no async
+    generator, so asyncio's shutdown cannot close the body under a stream that is still
+    flushing its acks, and two layers fewer per chunk. Elsewhere it reads ``aiter_bytes()``.
+    """
+
+    __slots__ = ("_chunks", "read")
+
+    def __init__(self, response: httpx.Response) -> None:
+        aiohttp_response = getattr(response.stream, "_aiohttp_response", None)
+        encoding = response.headers.get("content-encoding", "identity").lower()
+        self._chunks: AsyncGenerator[bytes, None] | None = None
+        if aiohttp_response is not None and encoding == "identity":
+            content = aiohttp_response.content
+
+            async def read() -> bytes:
+                try:
+                    data: bytes = await content.readany()
+                except (OSError, ValueError, _AIOHTTP_ERRORS) as err:
+                    raise httpx.ReadError(f"{type(err).__name__}: {err}") from err
+                return data
+
+        else:
+            chunks = cast("AsyncGenerator[bytes, None]", response.aiter_bytes())
+            self._chunks = chunks
+
+            async def read() -> bytes:
+                return await anext(chunks, b"")
+
+        self.read = read
+
+    async def aclose(self) -> None:
+        if self._chunks is not None:
+            await self._chunks.aclose()
