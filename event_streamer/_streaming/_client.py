@@ -17,20 +17,11 @@ from typing import Any, Self
 
 import httpx
 
-from .._messages import EventBatch, StreamStats
+from .._messages import EventBatch
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
-from ..exceptions import (
-    EventStreamerClosedError,
-    EventStreamerConnectionError,
-    EventStreamerSDKError,
-)
-from ..models import (
-    BatchAckResponse,
-    BulkBatchAckResponse,
-    ClientHeartbeatResponse,
-    ProcessingStatusResponse,
-)
+from ..exceptions import EventStreamerClosedError, EventStreamerSDKError
 from ._actions import State, StreamStateError
+from ._calls import ServiceCalls
 from ._control import StreamControl
 from ._driver import StreamDriver
 from ._handlers import (
@@ -53,7 +44,7 @@ __all__ = ["StreamingClient"]
 _OPEN: set[AsyncGenerator[EventBatch, None]] = set()
 
 
-class StreamingClient:
+class StreamingClient(ServiceCalls):
     """Receives a subscription's events. Create it with
     :meth:`EventStreamer.create_streaming_client`; use decorators and
     :meth:`start_streaming`, or ``async for batch in streaming_client``."""
@@ -117,10 +108,6 @@ class StreamingClient:
         self._task: asyncio.Task[None] | None = None
         self._restart = False  # a handler asked to start again after a stop
         self._gen: AsyncGenerator[EventBatch, None] | None = None
-
-    @property
-    def stats(self) -> StreamStats:
-        return self._session.stats
 
     # -- handlers -------------------------------------------------------------------------------
     def on_event(self, event_name: str) -> Callable[[H], H]:
@@ -307,35 +294,3 @@ class StreamingClient:
         _OPEN.add(gen)
         self._gen = gen
         return gen
-
-    # -- service calls --------------------------------------------------------------------------
-    async def check_processing_status(self) -> ProcessingStatusResponse:
-        """Whether the service is processing this subscription, and by how many streams."""
-        return await self._control.get_processing_status(self.subscription_id)
-
-    async def send_heartbeat(self) -> ClientHeartbeatResponse:
-        """Tell the service this consumer is alive (done automatically while streaming)."""
-        return await self._control.send_stream_heartbeat(self._require_connection(), 0)
-
-    async def acknowledge_batch(self, batch_id: str) -> BatchAckResponse:
-        """Acknowledge one batch now (manual acknowledgement)."""
-        result = await self._control.acknowledge_stream_batch(
-            self.subscription_id, self._require_connection(), batch_id
-        )
-        self.stats.acks_sent += 1
-        return result
-
-    async def acknowledge_batch_bulk(self, batch_ids: list[str]) -> BulkBatchAckResponse:
-        """Acknowledge many batches now; unknown ids come back in ``failed_batch_ids``."""
-        result = await self._control.acknowledge_stream_batches(
-            self.subscription_id, self._require_connection(), list(batch_ids)
-        )
-        self.stats.acks_sent += result.acknowledged_batches
-        self.stats.acks_failed += result.failed_batches
-        return result
-
-    def _require_connection(self) -> str:
-        connection_id = self._session.connection_id
-        if connection_id is None:
-            raise EventStreamerConnectionError("not connected: start streaming first")
-        return connection_id

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
+from .._retry import RetryPolicy
 from ..exceptions import EventStreamerValidationError, FieldError
 
 __all__ = ["MAX_CLIENT_METADATA_BYTES", "StreamOptions", "check_resume_token"]
@@ -111,6 +112,20 @@ class StreamOptions:
     def effective_liveness_timeout(self) -> float:
         """Silence that means a dead connection: two missed server heartbeats and a second."""
         return float(self.liveness_timeout or 2 * self.server_heartbeat_interval + 1.0)
+
+    def session_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of the StreamSession these options describe."""
+        return {
+            "resume_token": self.resume_token,
+            "auto_acknowledge": self.auto_acknowledge,
+            "reconnect": self.reconnect,
+            "retry": RetryPolicy(backoff_base=self.backoff_initial, backoff_cap=self.backoff_max),
+            "reconnect_attempts": self.reconnect_attempts,
+            "reconnect_deadline": self.reconnect_deadline,
+            "max_handler_attempts": self.max_handler_attempts,
+            "max_line_bytes": self.max_line_bytes,
+            "liveness_timeout": self.effective_liveness_timeout,
+        }
 
     @property
     def metadata_header(self) -> str | None:

@@ -85,20 +85,7 @@ class StreamSession(Chores):
 
     @classmethod
     def from_options(cls, subscription_id: int, options: StreamOptions) -> StreamSession:
-        return cls(
-            subscription_id,
-            resume_token=options.resume_token,
-            auto_acknowledge=options.auto_acknowledge,
-            reconnect=options.reconnect,
-            retry=RetryPolicy(
-                backoff_base=options.backoff_initial, backoff_cap=options.backoff_max
-            ),
-            reconnect_attempts=options.reconnect_attempts,
-            reconnect_deadline=options.reconnect_deadline,
-            max_handler_attempts=options.max_handler_attempts,
-            max_line_bytes=options.max_line_bytes,
-            liveness_timeout=options.effective_liveness_timeout,
-        )
+        return cls(subscription_id, **options.session_arguments())
 
     @property
     def is_running(self) -> bool:
