@@ -38,9 +38,10 @@ from ._session import StreamSession
 
 __all__ = ["StreamingClient"]
 
-# Iterations in progress, held until they end: a loop left with `break` (no `async with`, no
-# disconnect) then stays alive until asyncio.run's shutdown closes it properly (acks flushed,
-# connection closed), instead of being finalised half-way when the last reference goes.
+# Iterations in progress (started, not ended), held until they end: a loop left with `break`
+# (no `async with`, no disconnect) then stays alive until asyncio.run's shutdown closes it
+# properly (acks flushed, connection closed), instead of being finalised half-way when the last
+# reference goes.
 _OPEN: set[AsyncGenerator[EventBatch, None]] = set()
 
 
@@ -288,9 +289,11 @@ class StreamingClient(ServiceCalls):
         prior = self._gen if self._iterating() else None
         holder: list[AsyncGenerator[EventBatch, None]] = []
         gen = self._driver.run(
-            yield_batches=True, prior=prior, on_end=lambda: _OPEN.difference_update(holder)
+            yield_batches=True,
+            prior=prior,
+            on_start=lambda: _OPEN.update(holder),
+            on_end=lambda: _OPEN.difference_update(holder),
         )
         holder.append(gen)
-        _OPEN.add(gen)
         self._gen = gen
         return gen

@@ -86,24 +86,27 @@ class StreamDriver:
         *,
         yield_batches: bool,
         prior: AsyncGenerator[EventBatch, None] | None = None,
+        on_start: Callable[[], None] | None = None,
         on_end: Callable[[], None] | None = None,
     ) -> AsyncGenerator[EventBatch, None]:
         """Stream until stopped, failed or completed; yield batches when ``yield_batches``.
-        ``on_end`` is called once the run has wound down."""
+        ``on_start`` is called once the session started, ``on_end`` once the run wound down."""
         if prior is not None:
             await prior.aclose()  # a loop left with break: finish it before starting again
         session = self.session
         step: Action | None = session.start()
-        self.connected.clear()
-        if self._http is None:
-            self._http = new_http(self.control, self.options.stream_transport)
-        self.effects.start_acks()
+        if on_start is not None:
+            on_start()
         loop = asyncio.get_running_loop()
         handlers = self.handlers
         # Everything happens in this one generator, none nested: asyncio's shutdown closes
         # every open async generator at once, and a nested one closed first is what made
         # "generator didn't stop after athrow()" appear at exit.
         try:
+            self.connected.clear()
+            if self._http is None:
+                self._http = new_http(self.control, self.options.stream_transport)
+            self.effects.start_acks()
             while step is not None:
                 if isinstance(step, Connect):
                     try:

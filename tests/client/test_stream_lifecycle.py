@@ -4,11 +4,13 @@ of issue 15 (defects 1, 2, 3, 7, 8) and the streaming items of issue 14."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import socket
 import subprocess
 import sys
+import weakref
 from typing import Any
 
 import pytest
@@ -306,3 +308,18 @@ async def test_an_on_error_handler_can_disconnect_and_start_again(scripted: Any)
         assert restarts == ["restarted"]
         await sc.disconnect()
     assert service.stream_params[1] == {"resume_token": "rt_1"}
+
+
+async def test_ended_or_unstarted_iterations_do_not_keep_the_client_alive(scripted: Any) -> None:
+    service: ScriptedService = scripted(lambda cid: lines(batch("b1", [1], 1), then="end"))
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1, reconnect=False, **FAST)
+        assert [item.batch_id async for item in sc] == ["b1"]
+        ended = weakref.ref(sc)
+        unstarted = client.create_streaming_client(1, **FAST)
+        iterator = aiter(unstarted)
+        never = weakref.ref(unstarted)
+        del sc, unstarted, iterator
+        gc.collect()
+        assert ended() is None
+        assert never() is None
