@@ -117,6 +117,7 @@ class CheckCompletion:
     (first ``subscription_bounds`` when ``need_bounds``: only bounded ones can complete)."""
 
     need_bounds: bool = False
+    delay: float = 0.0  # ask after this many seconds (the end is delivered, not yet marked)
 
 
 Action = (

@@ -11,6 +11,8 @@ from ._delivery import Delivery
 
 __all__ = ["Chores"]
 
+_MAX_RECHECKS = 8  # 0.2 s doubling to 5 s: about 15 s, then server heartbeats take over
+
 
 class Chores:
     """Ack, heartbeat and completion inputs of a StreamSession."""
@@ -67,14 +69,26 @@ class Chores:
     def subscription_bounds(self, end_block: int | None) -> None:
         """The subscription's ``end_block``: without one it never completes (no more checks)."""
         self.delivery.bounded = end_block is not None
+        self.delivery.end_block = end_block
         if end_block is None:
             self.delivery.checking = False
 
     def completion_status(self, streaming_status: str | None) -> list[Action]:
         """The service's ``streaming_status`` (None when the check failed): ``completed``
         while streaming with nothing left to ack finishes the stream."""
-        self.delivery.checking = False
-        idle = not self.delivery.acks and self.delivery.in_dispatch is None
-        if streaming_status == "completed" and self.state is State.STREAMING and idle:
+        delivery = self.delivery
+        delivery.checking = False
+        idle = not delivery.acks and delivery.in_dispatch is None
+        if self.state is not State.STREAMING or not idle:
+            return []
+        if streaming_status == "completed":
             self._settle(State.COMPLETED, Finish(completed=True))
-        return []
+            return []
+        # The end block is handled and acknowledged: the service marks the subscription
+        # completed moments later. Ask again soon rather than at the next server heartbeat.
+        end, last = delivery.end_block, self.stats.last_block
+        if end is None or last is None or last < end or delivery.rechecks >= _MAX_RECHECKS:
+            return []
+        delivery.checking = True
+        delivery.rechecks += 1
+        return [CheckCompletion(delay=min(0.1 * 2**delivery.rechecks, 5.0))]

@@ -46,6 +46,8 @@ class Delivery:
         self.attempts: dict[str, int] = {}  # batch id -> failed handler runs
         self.checking = False  # a completion check is out
         self.bounded: bool | None = None  # the subscription has an end_block (None: unknown)
+        self.end_block: int | None = None
+        self.rechecks = 0  # completion asked again since the end block was handled
         self._decoder = LineDecoder(max_line_bytes)
         self._lines: list[memoryview] = []
         self._index = 0
@@ -60,10 +62,12 @@ class Delivery:
         self.in_dispatch = None
         self.attempts.clear()
         self.bounded, self.checking = None, False
+        self.end_block, self.rechecks = None, 0
 
     def new_connection(self) -> None:
         self._decoder = LineDecoder(self.max_line_bytes)
         self.drop_lines()
+        self.checking = False  # a check cut short with the last connection is not out
 
     def drop_lines(self) -> None:
         self._lines, self._index = [], 0

@@ -214,6 +214,7 @@ class StreamDriver:
             heartbeats.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeats
+        await self.effects.cancel_later()
         if self.session.state is State.STOPPING and self.session.connection_id is not None:
             await self.effects.stop_acks()
             await self.effects.flush()

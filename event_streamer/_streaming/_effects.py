@@ -47,6 +47,7 @@ class Effects:
         self._wake = wake
         self._ack_wake = asyncio.Event()
         self._ack_task: asyncio.Task[None] | None = None
+        self._later: asyncio.Task[None] | None = None  # a delayed completion check
 
     async def apply(self, actions: list[Action]) -> None:
         """Carry out the immediate actions of a transition; wake the reader if it must go."""
@@ -72,6 +73,9 @@ class Effects:
         await self.handlers.error(error)
 
     async def check_completion(self, check: CheckCompletion) -> None:
+        if check.delay > 0:  # later, in a task of its own (the reader must not wait for it)
+            self._later = asyncio.create_task(self._check_later(check), name="stream-complete")
+            return
         session = self.session
         try:
             if check.need_bounds:
@@ -86,6 +90,17 @@ class Effects:
             logger.debug("processing status check failed: %s", err)
             value = None
         await self.apply(self.session.completion_status(value if isinstance(value, str) else None))
+
+    async def _check_later(self, check: CheckCompletion) -> None:
+        await asyncio.sleep(check.delay)
+        await self.check_completion(CheckCompletion(need_bounds=check.need_bounds))
+
+    async def cancel_later(self) -> None:
+        task, self._later = self._later, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     # -- background tasks -----------------------------------------------------------------------
     async def heartbeats(self) -> None:

@@ -4,11 +4,12 @@ finish on their own; client_metadata reaches the service."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from event_streamer import EventStreamer, StreamState
-from event_streamer_server.testing import LocalStack
+from event_streamer_server.testing import LocalStack, register_chain, start_service
 from tests._stack import deploy, subscribe, until
 
 
@@ -58,3 +59,27 @@ async def test_client_metadata_reaches_the_service_log(event_streamer_stack: Loc
         await sc.disconnect()
     await until(lambda: line in service.output(), what="the metadata in the service log")
     await chain.aclose()
+
+
+async def test_completion_does_not_wait_for_a_slow_server_heartbeat(
+    event_streamer_stack: LocalStack, tmp_path: Path
+) -> None:
+    """With the default 30 s server heartbeat, a finished subscription still ends in seconds."""
+    service = start_service(workdir=tmp_path, env={"EVENT_STREAMER_HEARTBEAT_INTERVAL": "30"})
+    try:
+        register_chain(service.url, event_streamer_stack.rpc_url, event_streamer_stack.chain_id)
+        stack = LocalStack(service.url, event_streamer_stack.rpc_url, event_streamer_stack.chain_id)
+        chain, emitter = await deploy(stack)
+        start = await chain.block_number()
+        await emitter.emit_many(0, 20)
+        end = await chain.block_number()
+        async with EventStreamer(service.url, "slow-beats") as client:
+            sub = await subscribe(client, stack, chain, emitter, start_block=start, end_block=end)
+            sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
+            await sc.start_streaming()
+            await asyncio.wait_for(sc.wait(), 20)  # well before the second server heartbeat
+            assert sc.state is StreamState.COMPLETED
+            assert sc.stats.events == 20
+        await chain.aclose()
+    finally:
+        service.cleanup()

@@ -524,3 +524,35 @@ def test_completion_is_ignored_with_acks_pending() -> None:
     handle_all(s, batch_line("b1", 1))
     s.completion_status("completed")
     assert s.state is S.STREAMING
+
+
+def test_once_the_end_block_is_acked_completion_is_asked_again_soon() -> None:
+    s = streaming()
+    handle_all(s, batch_line("b1", 1, block=50))
+    flush = s.acks_due()
+    assert flush is not None
+    assert s.acks_sent(flush.batch_ids, failed_ids=[], acknowledged=1) == [
+        CheckCompletion(need_bounds=True)
+    ]
+    s.subscription_bounds(50)
+    delays = []
+    for _ in range(10):
+        actions = s.completion_status("active")  # the service has not marked it yet
+        if not actions:
+            break
+        (check,) = actions
+        assert isinstance(check, CheckCompletion)
+        delays.append(check.delay)
+    assert delays == [0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 5.0, 5.0]  # bounded, then heartbeats
+    s.completion_status("completed")
+    assert s.next_step() == Finish(completed=True)
+
+
+def test_before_the_end_block_completion_is_not_asked_again() -> None:
+    s = streaming()
+    handle_all(s, batch_line("b1", 1, block=10))
+    flush = s.acks_due()
+    assert flush is not None
+    s.acks_sent(flush.batch_ids, failed_ids=[], acknowledged=1)
+    s.subscription_bounds(50)
+    assert s.completion_status("active") == []
