@@ -29,10 +29,11 @@ from ._abi import (
 from ._checksum import to_checksum_address
 from ._client import EventStreamer
 from ._decoder import EventDecoder
-from ._messages import EventBatch, Heartbeat, StreamingError, StreamStats
+from ._messages import EventBatch, Heartbeat, StreamingError, StreamingHeartbeat, StreamStats
 from ._ndjson import LineDecoder
 from ._retry import RetryPolicy
-from ._streaming import StreamingClient
+from ._streaming import State as StreamState
+from ._streaming import StreamControl, StreamingClient, StreamSession, StreamStateError
 from ._subscriptions import subscription_from_abi
 from ._version import __version__
 from .exceptions import (
@@ -96,9 +97,14 @@ __all__ = [
     "PoisonBatchError",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "StreamControl",
+    "StreamSession",
+    "StreamState",
+    "StreamStateError",
     "StreamStats",
     "StreamingClient",
     "StreamingError",
+    "StreamingHeartbeat",
     "SubscriptionCreate",
     "SubscriptionNotFoundError",
     "SubscriptionUpdate",

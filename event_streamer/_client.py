@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import weakref
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import TracebackType
@@ -25,6 +26,7 @@ from . import models as m
 from ._contract import OPERATION_MODULES, OPERATIONS
 from ._errors import raise_for_status, transport_error
 from ._limits import DEFAULT_MAX_RESPONSE_BYTES, BodyLimitTransport
+from ._ndjson import DEFAULT_MAX_LINE_BYTES
 from ._retry import RetryPolicy, RetryTransport
 from ._streaming import StreamingClient
 from ._subscriptions import validate_subscription_create, validate_subscription_update
@@ -106,6 +108,7 @@ class EventStreamer:
         self._http = http_client
         self._api = Client(base_url=self.service_url).set_async_httpx_client(http_client)
         self._state = _UNOPENED
+        self._streams: weakref.WeakSet[StreamingClient] = weakref.WeakSet()
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def __aenter__(self) -> Self:
@@ -126,6 +129,8 @@ class EventStreamer:
         """Close the HTTP client (if this object created it). Idempotent."""
         if self._state == _CLOSED:
             return
+        for stream in list(self._streams):  # their last acks go out while we are still open
+            await stream.disconnect()
         self._state = _CLOSED
         if self._owns_http:
             await self._http.aclose()
@@ -219,7 +224,7 @@ class EventStreamer:
     ) -> m.SubscriptionResponse:
         """Create a subscription; ``subscriber_id`` defaults to this client's."""
         if not isinstance(subscription, m.SubscriptionCreate):
-            raise _invalid("subscription", "must be a m.SubscriptionCreate")
+            raise _invalid("subscription", "must be a SubscriptionCreate")
         if isinstance(subscription.subscriber_id, Unset):  # a copy: the caller's object is theirs
             subscription = attrs.evolve(subscription, subscriber_id=self.subscriber_id)
         validate_subscription_create(subscription)
@@ -267,7 +272,7 @@ class EventStreamer:
     ) -> m.SubscriptionResponse:
         """Change the given fields; a new ``event_signature`` gets its ``topic0`` computed."""
         if not isinstance(update, m.SubscriptionUpdate):
-            raise _invalid("update", "must be a m.SubscriptionUpdate")
+            raise _invalid("update", "must be a SubscriptionUpdate")
         if not isinstance(update.event_signature, Unset) and isinstance(update.topic0, Unset):
             update = attrs.evolve(update, topic0=_abi.event_topic0(update.event_signature))
         validate_subscription_update(update)
@@ -382,61 +387,112 @@ class EventStreamer:
         subscription_id: int,
         *,
         resume_token: str | None = None,
-        client_metadata: dict[str, Any] | None = None,
+        client_metadata: Mapping[str, Any] | None = None,
         auto_acknowledge: bool = True,
         batch_ack_interval: float = 3.0,
-        **options: Any,
+        heartbeat_interval: float = 30.0,
+        server_heartbeat_interval: float = 30.0,
+        liveness_timeout: float | None = None,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        reconnect: bool = True,
+        reconnect_attempts: int | None = None,
+        reconnect_deadline: float | None = None,
+        max_reconnect_attempts: int | None = None,
+        backoff_initial: float = 1.0,
+        backoff_max: float = 30.0,
+        max_handler_attempts: int = 5,
+        stream_transport: httpx.AsyncBaseTransport | None = None,
     ) -> StreamingClient:
-        """A :class:`StreamingClient` for one subscription (see its docstring for options)."""
+        """A :class:`StreamingClient` for one subscription.
+
+        - ``resume_token``: continue after the batch that carried it (``rt_...``).
+        - ``client_metadata``: a small JSON object sent with each stream connection (header
+          ``X-Client-Metadata``, <= 4 KiB); the service logs it.
+        - ``auto_acknowledge``: ack each batch once its handlers finished, in bulk every
+          ``batch_ack_interval`` seconds. Off: call ``acknowledge_batch(_bulk)`` yourself.
+        - ``heartbeat_interval``: seconds between client heartbeats to the service.
+        - ``server_heartbeat_interval`` / ``liveness_timeout``: a connection silent for
+          ``liveness_timeout`` (default two server heartbeats + 1 s) is replaced.
+        - ``max_line_bytes``: longest stream line accepted (a longer one is a protocol error).
+        - ``reconnect``: reconnect after drops (off: the first error is raised).
+        - ``reconnect_attempts`` (alias ``max_reconnect_attempts``) / ``reconnect_deadline``:
+          give up after that many consecutive failed attempts / seconds without a working
+          connection, raising EventStreamerConnectionError. Unbounded by default.
+        - ``backoff_initial`` / ``backoff_max``: reconnect backoff (exponential, full jitter).
+        - ``max_handler_attempts``: a batch whose handlers fail this often stops the stream
+          with PoisonBatchError.
+        - ``stream_transport``: the httpx transport of the stream connection (default aiohttp).
+        """
         self._ensure_open()
-        return StreamingClient(
+        stream = StreamingClient(
             self,
             _positive_int("subscription_id", subscription_id),
             resume_token=resume_token,
             client_metadata=client_metadata,
             auto_acknowledge=auto_acknowledge,
             batch_ack_interval=batch_ack_interval,
-            **options,
+            heartbeat_interval=heartbeat_interval,
+            server_heartbeat_interval=server_heartbeat_interval,
+            liveness_timeout=liveness_timeout,
+            max_line_bytes=max_line_bytes,
+            reconnect=reconnect,
+            reconnect_attempts=reconnect_attempts,
+            reconnect_deadline=reconnect_deadline,
+            max_reconnect_attempts=max_reconnect_attempts,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            max_handler_attempts=max_handler_attempts,
+            stream_transport=stream_transport,
         )
+        self._streams.add(stream)
+        return stream
 
-    async def _acknowledge_batch(
+    # The StreamControl calls a StreamingClient makes (through its public methods).
+    async def acknowledge_stream_batch(
         self, subscription_id: int, connection_id: str, batch_id: str
     ) -> m.BatchAckResponse:
+        """Acknowledge one batch of an open stream connection."""
         return await self._call(
             "acknowledge_batch",
             m.BatchAckResponse,
             resource="connection",
-            subscription_id=subscription_id,
-            connection_id=connection_id,
+            subscription_id=_positive_int("subscription_id", subscription_id),
+            connection_id=_non_empty("connection_id", connection_id),
             body=BatchAckRequest(batch_id=_non_empty("batch_id", batch_id)),
         )
 
-    async def _acknowledge_batch_bulk(
+    async def acknowledge_stream_batches(
         self, subscription_id: int, connection_id: str, batch_ids: list[str]
     ) -> m.BulkBatchAckResponse:
+        """Acknowledge many batches of an open stream connection at once."""
         if not batch_ids or not all(isinstance(b, str) and b for b in batch_ids):
             raise _invalid("batch_ids", "must be a non-empty list of batch ids")
         return await self._call(
             "acknowledge_batch_bulk",
             m.BulkBatchAckResponse,
             resource="connection",
-            subscription_id=subscription_id,
-            connection_id=connection_id,
+            subscription_id=_positive_int("subscription_id", subscription_id),
+            connection_id=_non_empty("connection_id", connection_id),
             body=BulkBatchAckRequest(batch_ids=batch_ids, connection_id=connection_id),
         )
 
-    async def _send_client_heartbeat(
+    async def send_stream_heartbeat(
         self, connection_id: str, sequence_number: int
     ) -> m.ClientHeartbeatResponse:
+        """Tell the service the consumer of an open stream connection is alive."""
         return await self._call(
             "send_client_heartbeat",
             m.ClientHeartbeatResponse,
             resource="connection",
-            connection_id=connection_id,
+            connection_id=_non_empty("connection_id", connection_id),
             body=ClientHeartbeatRequest(
                 timestamp=datetime.now(UTC), sequence_number=sequence_number
             ),
         )
+
+    _acknowledge_batch = acknowledge_stream_batch  # the older private names
+    _acknowledge_batch_bulk = acknowledge_stream_batches
+    _send_client_heartbeat = send_stream_heartbeat
 
     # -- ABI helpers (pure; also importable from event_streamer) --------------------------------
     extract_abi_event = staticmethod(_abi.extract_abi_event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,6 +21,9 @@ from ._tokens import InvalidToken
 __all__ = ["handlers"]
 
 _PAGE = 100  # batches read from storage at a time
+_MAX_METADATA = 4096  # bytes of X-Client-Metadata kept (the SDK sends at most this much)
+
+logger = logging.getLogger(__name__)
 
 
 def handlers(service: Service) -> dict[str, Handler]:
@@ -133,6 +137,11 @@ def handlers(service: Service) -> dict[str, Handler]:
             await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
         conn = service.open_stream(sid, sub.chain_id)
         conn.sent_upto = resume_from
+        # The SDK's client_metadata (compact JSON): logged with the connection it describes.
+        metadata = call.request.headers.get("x-client-metadata", "")[:_MAX_METADATA]
+        logger.info(
+            "stream %s opened on subscription %d, client metadata %s", conn.id, sid, metadata or "-"
+        )
         return StreamingResponse(
             deliver(conn),
             media_type="application/x-ndjson",

@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -54,6 +55,9 @@ class ScriptedService:
         self.acks: list[tuple[str, list[str]]] = []
         self.heartbeats: list[str] = []
         self.dead: set[str] = set()  # connection ids the ack/heartbeat endpoints 404
+        self.end_block: int | None = None  # the subscription's (bounded when set)
+        self.streaming_status = "active"  # what processing-status answers
+        self.metadata: list[str | None] = []  # X-Client-Metadata of each stream request
         app = Starlette(
             routes=[
                 Route("/subscriptions/{sid}/stream", self._stream),
@@ -61,6 +65,8 @@ class ScriptedService:
                     "/subscriptions/{sid}/stream/{cid}/ack/batch/bulk", self._ack, methods=["POST"]
                 ),
                 Route("/stream/{cid}/heartbeat", self._heartbeat, methods=["POST"]),
+                Route("/subscriptions/{sid}", self._subscription),
+                Route("/subscriptions/{sid}/processing-status", self._status),
             ]
         )
         config = uvicorn.Config(
@@ -91,6 +97,7 @@ class ScriptedService:
     async def _stream(self, request: Request) -> Response:
         index = len(self.stream_params)
         self.stream_params.append(dict(request.query_params))
+        self.metadata.append(request.headers.get("x-client-metadata"))
         cid = f"c{index}"
         result = self.scripts[min(index, len(self.scripts) - 1)](cid)
         if isinstance(result, Response):
@@ -132,9 +139,54 @@ class ScriptedService:
             }
         )
 
+    async def _subscription(self, request: Request) -> Response:
+        return JSONResponse(
+            {
+                "id": int(request.path_params["sid"]),
+                "topic0": "0x" + "dd" * 32,
+                "event_signature": {"type": "event", "name": "Transfer", "inputs": []},
+                "addresses": [],
+                "start_block": 0,
+                "end_block": self.end_block,
+                "chain_id": 31337,
+                "subscriber_id": "faults",
+                "is_streaming": True,
+                "streaming_status": self.streaming_status,
+                "events_delivered": 0,
+                "created_at": "2026-11-27T10:30:00Z",
+                "updated_at": "2026-11-27T10:30:00Z",
+            }
+        )
+
+    async def _status(self, request: Request) -> Response:
+        return JSONResponse(
+            {
+                "subscription_id": int(request.path_params["sid"]),
+                "is_processing": self.streaming_status == "active",
+                "connection_count": 1,
+                "streaming_status": self.streaming_status,
+                "timestamp": "2026-11-27T10:30:00Z",
+            }
+        )
+
     def acked(self) -> list[str]:
         return [batch_id for _, ids in self.acks for batch_id in ids]
 
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., ScriptedService]]:
+    """Make scripted services; all are stopped after the test."""
+    services: list[ScriptedService] = []
+
+    def make(*scripts: Script) -> ScriptedService:
+        service = ScriptedService(*scripts)
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.stop()

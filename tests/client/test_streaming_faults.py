@@ -20,20 +20,6 @@ FAST = {
 }
 
 
-@pytest.fixture
-def scripted() -> AsyncIterator[Any]:
-    services: list[ScriptedService] = []
-
-    def make(*scripts: Any) -> ScriptedService:
-        service = ScriptedService(*scripts)
-        services.append(service)
-        return service
-
-    yield make
-    for service in services:
-        service.stop()
-
-
 async def run(
     service: ScriptedService, **options: Any
 ) -> tuple[Any, list[int], list[StreamingError]]:

@@ -37,6 +37,31 @@ def batch_line(batch_id: str, values: list[int], token: str) -> bytes:
     )
 
 
+def subscription(end_block: int | None = None) -> dict[str, Any]:
+    return {
+        "id": 7,
+        "topic0": "0x" + "dd" * 32,
+        "event_signature": {"type": "event", "name": "Transfer", "inputs": []},
+        "addresses": [],
+        "start_block": 0,
+        "end_block": end_block,
+        "chain_id": 31337,
+        "subscriber_id": "me",
+        "is_streaming": True,
+        "streaming_status": "active",
+        "events_delivered": 0,
+        "created_at": "2026-11-27T10:30:00Z",
+        "updated_at": "2026-11-27T10:30:00Z",
+    }
+
+
+def allow_completion_check(httpx_mock: HTTPXMock) -> None:
+    """An idle stream asks once whether its subscription is bounded (this one is not)."""
+    httpx_mock.add_response(
+        url=f"{URL}/subscriptions/7", json=subscription(), is_optional=True, is_reusable=True
+    )
+
+
 def client_for_unit_tests(client: EventStreamer, **kw: Any) -> Any:
     # The default stream transport is aiohttp; pytest-httpx intercepts httpx's own transport.
     return client.create_streaming_client(
@@ -53,6 +78,7 @@ async def test_stream_request_shape_and_chunked_lines(httpx_mock: HTTPXMock) -> 
         stream=IteratorStream(chunks),
         headers={"X-Connection-Id": "conn-1", "Content-Type": "application/x-ndjson"},
     )
+    allow_completion_check(httpx_mock)
     async with EventStreamer(URL, "me", api_key="k") as client:
         sc = client_for_unit_tests(client, resume_token="rt_0", auto_acknowledge=False)
         got = [b async for b in sc]

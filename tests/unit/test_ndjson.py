@@ -113,8 +113,39 @@ def test_parse_messages() -> None:
         b'{"no":"type"}',
         b'{"type":"event_batch","batch_id":"b"}',
         b'{"type":"event_batch","batch_id":"b","resume_token":"r","batch_size":1,"events":[]}',
+        # Well-formed JSON, wrong types: rejected before any handler sees them (issue 15, #8).
+        b'{"type":"event_batch","batch_id":"b","resume_token":"r","batch_size":2,'
+        b'"events":{"T":[1,2]}}',
+        b'{"type":"event_batch","batch_id":{},"resume_token":"r","batch_size":0,"events":{}}',
+        b'{"type":"event_batch","batch_id":"b","resume_token":12345,"batch_size":0,"events":{}}',
+        b'{"type":"event_batch","batch_id":"b","resume_token":"r","batch_size":true,"events":{}}',
+        b'{"type":"event_batch","batch_id":"b","resume_token":"r","batch_size":0,"events":{"T":{}}}',
+        b'{"type":"event_batch","batch_id":"","resume_token":"r","batch_size":0,"events":{}}',
+        b'{"type":"event_batch","batch_id":"b","resume_token":"r","batch_size":0,"events":{},'
+        b'"subscription_id":"7"}',
+        b'{"type":"heartbeat","timestamp":5}',
+        b'{"type":"error","error_code":1,"error_message":"m"}',
+        b'{"type":"error","error_code":"X","error_message":"m","recoverable":"yes"}',
     ],
 )
 def test_malformed_lines_are_typed_errors(line: bytes) -> None:
     with pytest.raises(MalformedLineError):
         parse_line(line)
+
+
+def test_a_batch_with_only_response_id_uses_it_as_batch_id() -> None:
+    batch = parse_line(
+        b'{"type":"event_batch","response_id":"r1","resume_token":"rt_1","batch_size":0,'
+        b'"events":{}}'
+    )
+    assert isinstance(batch, EventBatch)
+    assert batch.batch_id == "r1"
+
+
+def test_batch_id_wins_over_response_id() -> None:
+    batch = parse_line(
+        b'{"type":"event_batch","batch_id":"b1","response_id":"r1","resume_token":"rt_1",'
+        b'"batch_size":0,"events":{}}'
+    )
+    assert isinstance(batch, EventBatch)
+    assert batch.batch_id == "b1"
