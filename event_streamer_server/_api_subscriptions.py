@@ -6,7 +6,7 @@ from typing import Any
 
 from event_streamer.abi import event_inputs
 from event_streamer.exceptions import ABIParsingError, EventStreamerValidationError
-from event_streamer.models import SubscriptionCreate
+from event_streamer.models import ABIEvent, SubscriptionCreate
 from event_streamer.validation import validate_subscription_create
 
 from ._contract import FieldProblem
@@ -50,8 +50,13 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
     An invalid ABI is one problem on ``body.event_signature``. The subscriber id is left to the
     contract's own rule (the SDK also refuses a blank one; the service has always taken it).
     """
-    model = SubscriptionCreate.from_dict({k: v for k, v in sub.items() if k != "subscriber_id"})
+    try:  # models check their values when constructed: an ABI fault is one problem
+        ABIEvent.from_dict(sub["event_signature"])
+    except EventStreamerValidationError as err:
+        detail = "; ".join(e.message for e in err.field_errors) or str(err)
+        return [_problem("body.event_signature", detail, "abi")]
     try:
+        model = SubscriptionCreate.from_dict({k: v for k, v in sub.items() if k != "subscriber_id"})
         validate_subscription_create(model)
     except EventStreamerValidationError as err:
         abi = [e.message for e in err.field_errors if e.field.startswith("event_signature")]
