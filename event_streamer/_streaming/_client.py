@@ -20,7 +20,7 @@ import httpx
 from .._messages import EventBatch
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
 from ..exceptions import EventStreamerClosedError, EventStreamerSDKError
-from ._actions import State, StreamStateError
+from ._actions import Action, State, StreamStateError
 from ._calls import ServiceCalls
 from ._control import StreamControl
 from ._driver import StreamDriver
@@ -198,7 +198,10 @@ class StreamingClient(ServiceCalls):
             return
         if self._iterating():
             raise StreamStateError("this client is being iterated with async for")
-        self._task = asyncio.create_task(self._drain(), name=f"stream-{self.subscription_id}")
+        # Running from here on, before the first await: code that checks is_running right after
+        # scheduling its own tasks (the 0.4 README's bulk-ack loop) sees a running client.
+        first = self._session.start()
+        self._task = asyncio.create_task(self._drain(first), name=f"stream-{self.subscription_id}")
         waiter = asyncio.ensure_future(self._driver.connected.wait())
         try:
             await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)
@@ -213,11 +216,13 @@ class StreamingClient(ServiceCalls):
         task = self._task
         return task is not None and not task.done() and asyncio.current_task() is task
 
-    async def _drain(self) -> None:
+    async def _drain(self, first: Action | None = None) -> None:
         while True:
             self._restart = False
             try:
-                async with contextlib.aclosing(self._driver.run(yield_batches=False)) as run:
+                run_gen = self._driver.run(yield_batches=False, started=first)
+                first = None  # a restart starts the session again itself
+                async with contextlib.aclosing(run_gen) as run:
                     async for _ in run:
                         pass
             except EventStreamerSDKError:

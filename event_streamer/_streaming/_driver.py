@@ -88,13 +88,15 @@ class StreamDriver:
         prior: AsyncGenerator[EventBatch, None] | None = None,
         on_start: Callable[[], None] | None = None,
         on_end: Callable[[], None] | None = None,
+        started: Action | None = None,
     ) -> AsyncGenerator[EventBatch, None]:
         """Stream until stopped, failed or completed; yield batches when ``yield_batches``.
-        ``on_start`` is called once the session started, ``on_end`` once the run wound down."""
+        ``on_start`` is called once the session started, ``on_end`` once the run wound down.
+        ``started``: the first step of a session the caller already started."""
         if prior is not None:
             await prior.aclose()  # a loop left with break: finish it before starting again
         session = self.session
-        step: Action | None = session.start()
+        step: Action | None = started if started is not None else session.start()
         if on_start is not None:
             on_start()
         loop = asyncio.get_running_loop()

@@ -321,3 +321,21 @@ async def test_ended_or_unstarted_iterations_do_not_keep_the_client_alive(script
         gc.collect()
         assert ended() is None
         assert never() is None
+
+
+async def test_a_task_scheduled_before_start_sees_a_running_client(scripted: Any) -> None:
+    """The 0.4 README's bulk-ack loop: created before start_streaming, it checks is_running at
+    its first step, which runs while start_streaming is still connecting."""
+    service: ScriptedService = scripted(lambda cid: heartbeats(cid))
+    async with EventStreamer(service.url, "app") as client:
+        sc = client.create_streaming_client(1, **FAST)
+        seen: list[bool] = []
+
+        async def first_step() -> None:
+            seen.append(sc.is_running)
+
+        task = asyncio.create_task(first_step())
+        await sc.start_streaming()
+        await task
+        await sc.disconnect()
+    assert seen == [True]
