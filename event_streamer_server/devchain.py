@@ -29,7 +29,8 @@ from typing import Any
 import httpx
 from eth_abi.abi import encode
 
-from event_streamer import ABIFunction, parse_contract_abi
+from event_streamer import ABIFunction, EventStreamer, parse_contract_abi, subscription_from_abi
+from event_streamer.models import SubscriptionResponse
 
 __all__ = [
     "Anvil",
@@ -267,6 +268,34 @@ class Emitter:
         types = [_canonical(i.to_dict()) for i in fn.inputs]
         data = fn.selector + encode(types, list(args)).hex()
         return await self.chain.send(self.address, data)
+
+    async def subscribe(
+        self,
+        client: EventStreamer,
+        event: str = "Transfer",
+        *,
+        start_block: int | None = None,
+        chain_id: int | None = None,
+        abi: Any = None,
+        **fields: Any,
+    ) -> SubscriptionResponse:
+        """Subscribe ``client`` to ``event`` of this contract, from the current block unless
+        ``start_block`` is given; ``abi`` overrides the Emitter's own (e.g. a deliberately wrong
+        one). Other ``fields`` (``end_block``, ``subscriber_id``, ...) go to the subscription."""
+        if start_block is None:
+            start_block = await self.chain.block_number()
+        if chain_id is None:
+            chain_id = int(await self.chain.rpc("eth_chainId"), 16)
+        return await client.create_subscription(
+            subscription_from_abi(
+                self.abi() if abi is None else abi,
+                event,
+                chain_id=chain_id,
+                addresses=[self.address],
+                start_block=start_block,
+                **fields,
+            )
+        )
 
     async def emit_many(self, start: int, n: int) -> dict[str, Any]:
         """Emit ``n`` Transfers with values ``start .. start+n-1`` in one transaction."""

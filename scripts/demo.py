@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from event_streamer import EventStreamer, subscription_from_abi
+from event_streamer import EventStreamer
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import LocalStack, register_chain, start_local_stack
 
@@ -79,15 +79,7 @@ async def run(args: argparse.Namespace, stack: LocalStack) -> int:
     progress = Progress()
     async with DevChain(stack.rpc_url) as chain, EventStreamer(stack.service_url, "demo") as client:
         emitter = await chain.deploy_emitter()
-        sub = await client.create_subscription(
-            subscription_from_abi(
-                Emitter.abi(),
-                "Transfer",
-                chain_id=stack.chain_id,
-                addresses=[emitter.address],
-                start_block=await chain.block_number(),
-            )
-        )
+        sub = await emitter.subscribe(client, chain_id=stack.chain_id)
         print(f"service {stack.service_url} | chain {stack.rpc_url} | Emitter {emitter.address}")
         print(f"subscription {sub.id}: Transfer, topic0 {sub.topic0}")
         streaming = client.create_streaming_client(sub.id, batch_ack_interval=0.5)

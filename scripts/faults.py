@@ -33,8 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from event_streamer import EventStreamer, subscription_from_abi  # noqa: E402
-from event_streamer_server.devchain import DevChain, Emitter, start_anvil  # noqa: E402
+from event_streamer import EventStreamer  # noqa: E402
+from event_streamer_server.devchain import DevChain, start_anvil  # noqa: E402
 from event_streamer_server.testing import ServiceProcess, register_chain, start_service  # noqa: E402
 
 ENV = {"EVENT_STREAMER_HEARTBEAT_INTERVAL": "0.2", "EVENT_STREAMER_ACK_DEADLINE": "5"}
@@ -114,15 +114,7 @@ async def soak(service_kills: int, consumer_kills: int, seed: int) -> int:
         register_chain(service.url, anvil.url, 31337, average_block_time=0.05)
         async with DevChain(anvil.url) as chain, EventStreamer(service.url, "soak") as client:
             emitter = await chain.deploy_emitter()
-            sub = await client.create_subscription(
-                subscription_from_abi(
-                    Emitter.abi(),
-                    "Transfer",
-                    chain_id=31337,
-                    addresses=[emitter.address],
-                    start_block=await chain.block_number(),
-                )
-            )
+            sub = await emitter.subscribe(client, chain_id=31337)
             consumer = start_consumer(service.url, sub.id, log)
             stop_emitting = asyncio.Event()
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from event_streamer import EventStreamer, subscription_from_abi
+from event_streamer import EventStreamer
 from event_streamer.models import SubscriptionResponse
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import LocalStack
@@ -25,17 +25,8 @@ async def subscribe(
     event: str = "Transfer",
     **kw: Any,
 ) -> SubscriptionResponse:
-    start = kw.pop("start_block", await chain.block_number())
-    return await client.create_subscription(
-        subscription_from_abi(
-            Emitter.abi(),
-            event,
-            chain_id=stack.chain_id,
-            addresses=[emitter.address],
-            start_block=start,
-            **kw,
-        )
-    )
+    """``emitter.subscribe`` on the stack's chain (``chain`` is kept for the callers' shape)."""
+    return await emitter.subscribe(client, event, chain_id=stack.chain_id, **kw)
 
 
 async def until(

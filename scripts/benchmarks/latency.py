@@ -11,8 +11,8 @@ import contextlib
 import statistics
 import time
 
-from event_streamer import EventStreamer, subscription_from_abi
-from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer import EventStreamer
+from event_streamer_server.devchain import DevChain
 from event_streamer_server.testing import start_local_stack
 
 from ._table import Row
@@ -28,15 +28,7 @@ async def measure(n: int) -> list[float]:
             EventStreamer(stack.service_url, "latency") as client,
         ):
             emitter = await chain.deploy_emitter()
-            sub = await client.create_subscription(
-                subscription_from_abi(
-                    Emitter.abi(),
-                    "Transfer",
-                    chain_id=stack.chain_id,
-                    addresses=[emitter.address],
-                    start_block=await chain.block_number(),
-                )
-            )
+            sub = await emitter.subscribe(client, chain_id=stack.chain_id)
             arrived: dict[int, float] = {}
             all_in = asyncio.Event()
             sc = client.create_streaming_client(sub.id)

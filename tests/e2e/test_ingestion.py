@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from event_streamer import EventStreamer, StreamingError, subscription_from_abi
+from event_streamer import EventStreamer, StreamingError
 from event_streamer.models import ChainConfigUpdate
 from event_streamer_server._ranges import fetch_range, suggested_end
 from event_streamer_server._rpc import RpcCallerError
-from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.devchain import DevChain
 from event_streamer_server.testing import LocalStack, start_local_stack
 from tests._rpcproxy import RpcProxy
 from tests._stack import until
@@ -115,15 +115,7 @@ async def test_provider_range_limits_are_split_until_covered(
             start = await chain.block_number()
             for i in range(8):  # 8 blocks with events, wider than the proxy allows
                 await emitter.emit_many(i * 10, 10)
-            sub = await client.create_subscription(
-                subscription_from_abi(
-                    Emitter.abi(),
-                    "Transfer",
-                    chain_id=own_stack.chain_id,
-                    addresses=[emitter.address],
-                    start_block=start,
-                )
-            )
+            sub = await emitter.subscribe(client, chain_id=own_stack.chain_id, start_block=start)
             seen = await stream_values(client, sub.id, 80)
             assert sorted(seen) == list(range(80))
             assert proxy.spans
@@ -150,15 +142,7 @@ async def test_failover_to_the_second_rpc_url_with_no_gap(own_stack: LocalStack)
             await client.reset_all_circuit_breakers()
             emitter = await chain.deploy_emitter()
             start = await chain.block_number()
-            sub = await client.create_subscription(
-                subscription_from_abi(
-                    Emitter.abi(),
-                    "Transfer",
-                    chain_id=own_stack.chain_id,
-                    addresses=[emitter.address],
-                    start_block=start,
-                )
-            )
+            sub = await emitter.subscribe(client, chain_id=own_stack.chain_id, start_block=start)
             primary.fail = True  # the primary answers 503 from now on
             for i in range(5):
                 await emitter.emit_many(i * 20, 20)
@@ -186,15 +170,7 @@ async def test_reorg_deeper_than_confirmations_is_detected_and_healed(
         emitter = await chain.deploy_emitter()
         await chain.mine(5)  # keep the deployment out of the reorged blocks
         start = await chain.block_number()
-        sub = await client.create_subscription(
-            subscription_from_abi(
-                Emitter.abi(),
-                "Transfer",
-                chain_id=own_stack.chain_id,
-                addresses=[emitter.address],
-                start_block=start,
-            )
-        )
+        sub = await emitter.subscribe(client, chain_id=own_stack.chain_id, start_block=start)
         sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
         seen: list[int] = []
         errors: list[StreamingError] = []
@@ -233,14 +209,8 @@ async def test_undecodable_logs_are_reported_not_dropped(own_stack: LocalStack) 
     ):
         emitter = await chain.deploy_emitter()
         start = await chain.block_number()
-        sub = await client.create_subscription(
-            subscription_from_abi(
-                wrong,
-                "Transfer",
-                chain_id=own_stack.chain_id,
-                addresses=[emitter.address],
-                start_block=start,
-            )
+        sub = await emitter.subscribe(
+            client, abi=wrong, chain_id=own_stack.chain_id, start_block=start
         )
         await emitter.emit_many(0, 3)
         sc = client.create_streaming_client(sub.id)

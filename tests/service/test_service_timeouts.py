@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from event_streamer import EventStreamer, subscription_from_abi
-from event_streamer_server.devchain import AnvilNotFoundError, DevChain, Emitter, find_anvil
+from event_streamer import EventStreamer
+from event_streamer_server.devchain import AnvilNotFoundError, DevChain, find_anvil
 from event_streamer_server.testing import LocalStack, start_local_stack
 
 
@@ -34,15 +34,7 @@ async def new_sub(stack: LocalStack) -> int:
         emitter = await chain.deploy_emitter()
         start = await chain.block_number()
         await emitter.emit_many(0, 5)
-        sub = await client.create_subscription(
-            subscription_from_abi(
-                Emitter.abi(),
-                "Transfer",
-                chain_id=stack.chain_id,
-                addresses=[emitter.address],
-                start_block=start,
-            )
-        )
+        sub = await emitter.subscribe(client, chain_id=stack.chain_id, start_block=start)
         return sub.id
 
 
