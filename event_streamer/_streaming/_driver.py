@@ -41,8 +41,6 @@ __all__ = ["StreamDriver"]
 
 logger = logging.getLogger("event_streamer._streaming")
 
-_QUIET_CODES = frozenset({"RESUMED"})  # asked for: not worth a warning
-
 
 class StreamDriver:
     """Does the I/O a :class:`StreamSession` asks for."""
