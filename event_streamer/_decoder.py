@@ -20,15 +20,24 @@ small log decode into a huge one. Output conventions (shared with the service's 
 from __future__ import annotations
 
 import binascii
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._abi import event_inputs, event_signature, event_topic0
-from ._abi_types import MAX_NUMBER_BITS, AbiType
+from ._abi_types import MAX_NUMBER_BITS
 from ._checksum import checksum_hex40
 from ._decode_limits import DecodeLimitError, DecodeLimits
+from ._decode_readers import (
+    Malformed,
+    OverBudget,
+    carries_raw_hex,
+    depth_error,
+    dynamic_reader,
+    static_reader,
+    unique_names,
+    word_converter,
+)
 from .exceptions import (
-    ABIParsingError,
     EventDecodeError,
     EventStreamerValidationError,
     FieldError,
@@ -52,232 +61,6 @@ METADATA_KEYS = frozenset(
 
 _DEFAULT_LIMITS = DecodeLimits()
 
-_Word = Callable[[str], Any]  # 64 hex digits -> value
-# A static value sits wholly inside bytes its parent has already bounds-checked and charged.
-_Static = Callable[[str, int], Any]  # (data hex without 0x, position in hex digits) -> value
-# A dynamic value is reached through an offset: it checks its own bounds and charges the budget
-# (a one-element list: hex digits still allowed to be read) before doing any work.
-_Dynamic = Callable[[str, int, list[int]], Any]
-
-
-class _Malformed(Exception):
-    """Internal: the data does not fit the ABI (turned into EventDecodeError with the log)."""
-
-
-class _OverBudget(Exception):
-    """Internal: the log would decode to more than its limit (turned into DecodeLimitError)."""
-
-
-def _word_at(h: str, pos: int) -> int:
-    """The 32-byte word at ``pos`` as an unsigned int, bounds-checked."""
-    if pos < 0 or pos + 64 > len(h):
-        raise _Malformed(f"word at byte {pos // 2} is past the end of the data")
-    return int(h[pos : pos + 64], 16)
-
-
-def _charge(budget: list[int], digits: int) -> None:
-    budget[0] -= digits
-    if budget[0] < 0:
-        raise _OverBudget
-
-
-def _word_converter(t: AbiType) -> _Word:
-    if t.base == "uint":
-        if t.size <= MAX_NUMBER_BITS:
-            return lambda w: int(w, 16)
-        return lambda w: str(int(w, 16))
-    if t.base == "int":
-        # Values are sign-extended to 256 bits whatever N is.
-        def signed(w: str) -> int:
-            v = int(w, 16)
-            return v - (1 << 256) if v >> 255 else v
-
-        if t.size <= MAX_NUMBER_BITS:
-            return signed
-        return lambda w: str(signed(w))
-    if t.base == "address":
-        return lambda w: checksum_hex40(w[24:])
-    if t.base == "bool":
-        return lambda w: int(w, 16) != 0
-    if t.base == "fixedbytes":
-        n = t.size * 2
-        return lambda w: "0x" + w[:n]
-    raise AssertionError(f"not a word type: {t}")
-
-
-def _static_reader(t: AbiType) -> _Static:
-    if t.dims:
-        read_elem = _static_reader(t.element)
-        step = t.element.head_size * 2
-        count = t.dims[-1]
-        assert count is not None  # a static array has a fixed length
-        return lambda h, pos: [read_elem(h, pos + i * step) for i in range(count)]
-    if t.base == "tuple":
-        return _static_tuple_reader(t.components)
-    conv = _word_converter(t)
-    return lambda h, pos: conv(h[pos : pos + 64])
-
-
-def _static_tuple_reader(components: tuple[tuple[str, AbiType], ...]) -> _Static:
-    plan: list[tuple[str, _Static, int]] = []
-    offset = 0
-    for key, (_, t) in zip(_names([n for n, _ in components]), components, strict=True):
-        plan.append((key, _static_reader(t), offset))
-        offset += t.head_size * 2
-
-    def read_tuple(h: str, pos: int) -> dict[str, Any]:
-        out = {}
-        for key, read, off in plan:
-            out[key] = read(h, pos + off)
-        return out
-
-    return read_tuple
-
-
-def _dynamic_reader(t: AbiType) -> _Dynamic:
-    if t.dims:
-        return _array_reader(t)
-    if t.base == "tuple":
-        return _dynamic_tuple_reader(t.components)
-    as_text = t.base == "string"
-
-    def read_bytes(h: str, pos: int, budget: list[int]) -> str:
-        length = _word_at(h, pos)
-        start = pos + 64
-        end = start + 2 * length
-        if end > len(h):
-            raise _Malformed(f"{t.base} of {length} bytes runs past the end of the data")
-        _charge(budget, 64 + (length + 31) // 32 * 64)
-        if as_text:
-            return bytes.fromhex(h[start:end]).decode("utf-8", "replace")
-        return "0x" + h[start:end]
-
-    return read_bytes
-
-
-def _elements(elem: AbiType) -> Callable[[str, int, int, list[int]], list[Any]]:
-    """Reads ``count`` elements whose heads start at ``base`` (bounds and budget charged)."""
-    if elem.is_dynamic:
-        read_dynamic = _dynamic_reader(elem)
-
-        def by_offset(h: str, base: int, count: int, budget: list[int]) -> list[Any]:
-            # Offsets are relative to the first head; the heads are inside the data (checked).
-            return [
-                read_dynamic(h, base + int(h[p : p + 64], 16) * 2, budget)
-                for p in range(base, base + count * 64, 64)
-            ]
-
-        return by_offset
-    read_static = _static_reader(elem)
-    step = elem.head_size * 2
-    return lambda h, base, count, budget: [
-        read_static(h, p) for p in range(base, base + count * step, step)
-    ]
-
-
-def _array_reader(t: AbiType) -> _Dynamic:
-    """A dynamic array, or a fixed-length array of dynamic elements."""
-    elem = t.element
-    step = elem.head_size * 2
-    read = _elements(elem)
-    fixed = t.dims[-1]
-    if fixed is None:
-
-        def read_dynamic_array(h: str, pos: int, budget: list[int]) -> list[Any]:
-            count = _word_at(h, pos)
-            size = count * step
-            if pos + 64 + size > len(h):
-                raise _Malformed(f"array of {count} runs past the end of the data")
-            _charge(budget, 64 + size)
-            return read(h, pos + 64, count, budget)
-
-        return read_dynamic_array
-    size = fixed * step
-
-    def read_fixed_array(h: str, pos: int, budget: list[int]) -> list[Any]:
-        if pos + size > len(h):
-            raise _Malformed(f"array of {fixed} runs past the end of the data")
-        _charge(budget, size)
-        return read(h, pos, fixed, budget)
-
-    return read_fixed_array
-
-
-def _names(names: list[str], reserved: frozenset[str] = frozenset()) -> list[str]:
-    """Stable, unique output names: unnamed -> arg<i>; collisions get ``_arg`` appended."""
-    out: list[str] = []
-    for i, name in enumerate(names):
-        key = name or f"arg{i}"
-        while key in reserved or key in out:
-            key += "_arg"
-        out.append(key)
-    return out
-
-
-def _dynamic_tuple_reader(components: tuple[tuple[str, AbiType], ...]) -> _Dynamic:
-    plan: list[tuple[str, Any, bool, int]] = []  # (key, reader, dynamic, head offset)
-    offset = 0
-    for key, (_, t) in zip(_names([n for n, _ in components]), components, strict=True):
-        dynamic = t.is_dynamic
-        plan.append((key, _dynamic_reader(t) if dynamic else _static_reader(t), dynamic, offset))
-        offset += t.head_size * 2
-    head = offset
-
-    def read_tuple(h: str, pos: int, budget: list[int]) -> dict[str, Any]:
-        if pos + head > len(h):
-            raise _Malformed("tuple runs past the end of the data")
-        _charge(budget, head)
-        out = {}
-        for key, read, dynamic, off in plan:
-            at = pos + off
-            if dynamic:
-                out[key] = read(h, pos + int(h[at : at + 64], 16) * 2, budget)
-            else:
-                out[key] = read(h, at)
-        return out
-
-    return read_tuple
-
-
-def _depth_error(raw: Mapping[str, Any], limits: DecodeLimits) -> ABIParsingError | None:
-    """An error if an input nests arrays and tuples deeper than ``limits.max_depth``.
-
-    Walks the raw ABI iteratively, before it is parsed, so that a hostile ABI nested thousands
-    deep is refused here rather than by a RecursionError in the parser. Malformed parts are left
-    for the parser to report.
-    """
-    name = raw.get("name")
-    inputs = raw.get("inputs")
-    if not isinstance(inputs, list | tuple):
-        return None
-    stack: list[tuple[Any, str, int]] = [
-        (item, f"{name}.inputs[{i}]", 0) for i, item in enumerate(inputs)
-    ]
-    while stack:
-        item, path, depth = stack.pop()
-        if not isinstance(item, Mapping):
-            continue
-        type_str = item.get("type")
-        if isinstance(type_str, str):
-            depth += type_str.count("[")
-            if type_str.startswith("tuple"):
-                depth += 1
-        if depth > limits.max_depth:
-            message = (
-                f"arrays and tuples nest deeper than the decoder's max_depth {limits.max_depth}"
-            )
-            return ABIParsingError(
-                f"{path}.type: {message}", field_errors=[FieldError(f"{path}.type", message)]
-            )
-        components = item.get("components")
-        if (
-            isinstance(type_str, str)
-            and type_str.startswith("tuple")
-            and isinstance(components, list | tuple)
-        ):
-            stack.extend((c, f"{path}.components[{i}]", depth) for i, c in enumerate(components))
-    return None
-
 
 # Plan steps: (output key, kind, a, b). The commonest kinds (addresses, wide uints) are inlined
 # in the decode loop: a function call per value is a measurable share of a Transfer's cost.
@@ -291,13 +74,6 @@ def _depth_error(raw: Mapping[str, Any], limits: DecodeLimits) -> ABIParsingErro
     _DATA_READ,
     _DATA_DYNAMIC,
 ) = range(8)
-
-
-def _carries_raw_hex(t: AbiType) -> bool:
-    """Whether decoding copies hex digits out unparsed (so the data must be checked as hex)."""
-    if t.base == "tuple":
-        return any(_carries_raw_hex(c) for _, c in t.components)
-    return t.base in ("bytes", "fixedbytes")
 
 
 class EventDecoder:
@@ -338,7 +114,7 @@ class EventDecoder:
                 f"limits {message}", field_errors=[FieldError("limits", message)]
             )
         raw = event.to_dict() if isinstance(event, ABIEvent) else dict(event)
-        too_deep = _depth_error(raw, limits)
+        too_deep = depth_error(raw, limits)
         if too_deep is not None:
             raise too_deep
         inputs = event_inputs(raw)
@@ -347,7 +123,7 @@ class EventDecoder:
         self.signature: str = event_signature(raw)
         self.topic0: str = event_topic0(raw)
         self.anonymous: bool = bool(raw.get("anonymous", False))
-        keys = _names([n for n, _, _ in inputs], METADATA_KEYS)
+        keys = unique_names([n for n, _, _ in inputs], METADATA_KEYS)
         plan: list[tuple[str, int, Any, Any]] = []
         topic = 0 if self.anonymous else 1
         offset = 0
@@ -356,21 +132,21 @@ class EventDecoder:
                 if t.base == "address" and not t.dims:
                     plan.append((key, _TOPIC_ADDRESS, topic, None))
                 elif t.is_value_type:
-                    plan.append((key, _TOPIC_VALUE, topic, _word_converter(t)))
+                    plan.append((key, _TOPIC_VALUE, topic, word_converter(t)))
                 else:
                     plan.append((key, _TOPIC_RAW, topic, None))
                 topic += 1
                 continue
             if t.is_dynamic:
-                plan.append((key, _DATA_DYNAMIC, offset, _dynamic_reader(t)))
+                plan.append((key, _DATA_DYNAMIC, offset, dynamic_reader(t)))
             elif t.base == "address" and not t.dims:
                 plan.append((key, _DATA_ADDRESS, offset, None))
             elif t.base == "uint" and not t.dims and t.size > MAX_NUMBER_BITS:
                 plan.append((key, _DATA_UINT, offset, None))
             elif t.is_value_type:
-                plan.append((key, _DATA_WORD, offset, _word_converter(t)))
+                plan.append((key, _DATA_WORD, offset, word_converter(t)))
             else:
-                plan.append((key, _DATA_READ, offset, _static_reader(t)))
+                plan.append((key, _DATA_READ, offset, static_reader(t)))
             offset += t.head_size * 2
         self._plan = tuple(plan)
         self._n_topics = topic
@@ -380,7 +156,7 @@ class EventDecoder:
         # cost more than the data they sit in. Raw-hex copies (bytesN) need the check too. Plain
         # static words need neither (int(..., 16) parses them), which keeps Transfers fast.
         self._strict = any(kind == _DATA_DYNAMIC for _, kind, _, _ in plan) or any(
-            _carries_raw_hex(t) for _, t, indexed in inputs if not indexed
+            carries_raw_hex(t) for _, t, indexed in inputs if not indexed
         )
 
     def __repr__(self) -> str:
@@ -403,35 +179,35 @@ class EventDecoder:
             out["address"] = checksum_hex40(log["address"][2:])
             out["block_hash"] = log.get("blockHash")
             out["removed"] = bool(log.get("removed", False))
-        except _Malformed as err:
+        except Malformed as err:
             raise self._error(log, str(err)) from None
-        except _OverBudget:
+        except OverBudget:
             raise self._limit_error(log, log["data"]) from None
         except (KeyError, TypeError, ValueError, IndexError) as err:
             raise self._error(log, f"malformed log: {err!r}") from err
         return out
 
-    def decode_arguments(self, topics: Any, data: Any) -> dict[str, Any]:
+    def decode_arguments(self, topics: Sequence[str], data: str) -> dict[str, Any]:
         """Decode only the event's arguments from ``topics`` and ``data`` (same errors)."""
         try:
             return self._arguments(topics, data)
-        except _Malformed as err:
+        except Malformed as err:
             raise EventDecodeError(f"cannot decode {self.signature}: {err}") from None
-        except _OverBudget:
+        except OverBudget:
             raise self._limit_error(None, data) from None
         except (TypeError, ValueError, IndexError) as err:
             raise EventDecodeError(f"cannot decode {self.signature}: {err!r}") from err
 
-    def _arguments(self, topics: Any, data: Any) -> dict[str, Any]:
+    def _arguments(self, topics: Sequence[str], data: str) -> dict[str, Any]:
         if len(topics) != self._n_topics:
-            raise _Malformed(f"expected {self._n_topics} topics, got {len(topics)}")
+            raise Malformed(f"expected {self._n_topics} topics, got {len(topics)}")
         if not self.anonymous and topics[0].lower() != self.topic0:
-            raise _Malformed(f"topics[0] is {topics[0]}, not {self.name}'s topic0")
+            raise Malformed(f"topics[0] is {topics[0]}, not {self.name}'s topic0")
         if data[:2] != "0x":
-            raise _Malformed("data must start with 0x")
+            raise Malformed("data must start with 0x")
         h = data[2:]
         if len(h) < self._head or len(h) % 2:
-            raise _Malformed(f"data is {len(h) / 2:g} bytes; the event needs {self._head // 2}")
+            raise Malformed(f"data is {len(h) / 2:g} bytes; the event needs {self._head // 2}")
         budget = None
         if self._strict:
             # int(..., 16) alone takes "-", "_", spaces and non-ASCII digits (a negative offset
@@ -439,7 +215,7 @@ class EventDecoder:
             try:
                 binascii.unhexlify(h)
             except (binascii.Error, ValueError):
-                raise _Malformed("data is not hex") from None
+                raise Malformed("data is not hex") from None
             budget = [self._ratio * len(h)]
         out: dict[str, Any] = {}
         for key, kind, a, b in self._plan:

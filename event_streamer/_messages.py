@@ -6,6 +6,7 @@ thousands of events a second, and these are built once per line with no per-even
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ class EventBatch:
     connection_id: str | None = None
     timestamp: str | None = None
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         """Every event of the batch, whatever its name."""
         for events in self.events.values():
             yield from events
