@@ -28,16 +28,18 @@ from ._abi import (
 )
 from ._checksum import to_checksum_address
 from ._client import EventStreamer
+from ._decode_limits import DecodeLimits
 from ._decoder import EventDecoder
 from ._messages import EventBatch, Heartbeat, StreamingError, StreamingHeartbeat, StreamStats
 from ._ndjson import LineDecoder
 from ._retry import RetryPolicy
 from ._streaming import State as StreamState
-from ._streaming import StreamControl, StreamingClient, StreamSession, StreamStateError
+from ._streaming import StreamControl, StreamingClient, StreamSession
 from ._subscriptions import subscription_from_abi
 from ._version import __version__
 from .exceptions import (
     ABIParsingError,
+    DecodeLimitError,
     EventDecodeError,
     EventStreamerAuthError,
     EventStreamerClosedError,
@@ -57,6 +59,7 @@ from .exceptions import (
     MalformedLineError,
     PoisonBatchError,
     ResponseTooLargeError,
+    StreamStateError,
     SubscriptionNotFoundError,
     TruncatedLineError,
 )
@@ -72,6 +75,8 @@ __all__ = [
     "ABIParsingError",
     "ABIReceive",
     "ContractABI",
+    "DecodeLimitError",
+    "DecodeLimits",
     "EventBatch",
     "EventDecodeError",
     "EventDecoder",

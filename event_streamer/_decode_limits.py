@@ -8,11 +8,10 @@ before the work is done, by a log that would exceed it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .exceptions import EventDecodeError, EventStreamerValidationError, FieldError
+from .exceptions import DecodeLimitError, EventStreamerValidationError, FieldError
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
@@ -58,11 +57,3 @@ def _check_setting(name: str, value: Any, ceiling: int) -> None:
         raise EventStreamerValidationError(
             f"DecodeLimits.{name} {message}", field_errors=[FieldError(name, message)]
         )
-
-
-class DecodeLimitError(EventDecodeError):
-    """A log exceeds the decoder's :class:`DecodeLimits`; ``limit`` names the bound it broke."""
-
-    def __init__(self, message: str, *, limit: str, log: Mapping[str, Any] | None = None) -> None:
-        super().__init__(message, log=log)
-        self.limit = limit

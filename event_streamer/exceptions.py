@@ -23,6 +23,8 @@ Every error the SDK raises derives from ``EventStreamerSDKError``::
     │   └── ResponseTooLargeError              a response body past max_response_bytes
     ├── PoisonBatchError                       a batch whose handlers failed max_attempts times
     ├── EventDecodeError                       a log that does not match its ABI event
+    │   └── DecodeLimitError                   a log past the decoder's size or depth bounds
+    ├── StreamStateError                       a stream input illegal in its state (start twice)
     └── EventStreamerClosedError               a closed client was used again
 
 The tree is arranged so that the v0.4 SDK's documented ``except`` clauses keep working in
@@ -43,6 +45,7 @@ from typing import Any
 
 __all__ = [
     "ABIParsingError",
+    "DecodeLimitError",
     "EventDecodeError",
     "EventStreamerAuthError",
     "EventStreamerClosedError",
@@ -62,6 +65,7 @@ __all__ = [
     "MalformedLineError",
     "PoisonBatchError",
     "ResponseTooLargeError",
+    "StreamStateError",
     "SubscriptionNotFoundError",
     "TruncatedLineError",
 ]
@@ -221,3 +225,15 @@ class EventDecodeError(EventStreamerSDKError):
 
 class EventStreamerClosedError(EventStreamerSDKError):
     """The client was closed and cannot be used again."""
+
+
+class DecodeLimitError(EventDecodeError):
+    """A log exceeds the decoder's :class:`DecodeLimits`; ``limit`` names the bound it broke."""
+
+    def __init__(self, message: str, *, limit: str, log: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message, log=log)
+        self.limit = limit
+
+
+class StreamStateError(EventStreamerSDKError):
+    """An input that is not legal in the stream's current state (e.g. start while running)."""

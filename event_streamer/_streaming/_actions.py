@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from .._messages import EventBatch, Heartbeat, StreamingError
-from ..exceptions import EventStreamerSDKError
+from ..exceptions import StreamStateError
 
 __all__ = [
     "Action",
@@ -39,10 +39,6 @@ class State(enum.Enum):
 
 
 RUNNING = frozenset({State.CONNECTING, State.STREAMING, State.BACKOFF, State.STOPPING})
-
-
-class StreamStateError(EventStreamerSDKError):
-    """An input that is not legal in the stream's current state (e.g. start while running)."""
 
 
 @dataclass(frozen=True, slots=True)
