@@ -108,8 +108,27 @@ def raise_for_status(
     raise EventStreamerConnectionError(message, **common)
 
 
+def _refused(err: BaseException) -> bool:
+    """A refused connection, whatever the transport called it (httpx-aiohttp maps aiohttp's
+    connector errors, refusals included, to ``ConnectTimeout``)."""
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ConnectionRefusedError) or any(
+            isinstance(arg, ConnectionRefusedError) for arg in cause.args
+        ):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def transport_error(err: httpx.TransportError, method: str, url: str) -> EventStreamerSDKError:
     """The SDK error for a transport failure (chain it with ``raise ... from err``)."""
+    if _refused(err):
+        return EventStreamerConnectionError(
+            f"{method} {url} failed: connection refused", method=method, url=url
+        )
     if isinstance(err, httpx.TimeoutException):
         return EventStreamerTimeoutError(
             f"{method} {url} timed out ({type(err).__name__})", method=method, url=url

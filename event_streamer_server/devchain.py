@@ -76,20 +76,25 @@ def find_anvil() -> str:
             raise AnvilNotFoundError(f"ANVIL_BIN={explicit} does not exist")
         return explicit
     package = _platform_package()
-    # Like node's own resolution: the nearest node_modules from here upwards (the project's
-    # lives in scripts/), so it is found from any directory of a checkout.
-    here = Path.cwd()
-    for root in (here, *here.parents):
-        for modules in (root / "scripts" / "node_modules", root / "node_modules"):
-            candidate = modules / "@foundry-rs" / package / "bin" / "anvil"
-            if candidate.is_file():
-                return str(candidate)
+    # Like node's own resolution: the nearest node_modules from the current directory upwards
+    # (the project's lives in scripts/), then from this package's location (an editable
+    # install from a checkout, used by tests in another folder).
+    starts = (Path.cwd(), Path(__file__).resolve().parent)
+    searched: list[str] = []
+    for start in starts:
+        for root in (start, *start.parents):
+            for modules in (root / "scripts" / "node_modules", root / "node_modules"):
+                candidate = modules / "@foundry-rs" / package / "bin" / "anvil"
+                if candidate.is_file():
+                    return str(candidate)
+        searched.append(f"{start} and its parents")
     on_path = shutil.which("anvil")
     if on_path:
         return on_path
     raise AnvilNotFoundError(
-        "anvil not found: run `make setup` (npm ci in scripts/ installs @foundry-rs/anvil), "
-        "or `npm install @foundry-rs/anvil`, or set ANVIL_BIN to the binary"
+        f"anvil not found (looked for node_modules/@foundry-rs/{package} in "
+        f"{'; '.join(searched)}, and on PATH): run `make setup` in the checkout, or "
+        "`npm install @foundry-rs/anvil` here, or set ANVIL_BIN to the binary"
     )
 
 

@@ -10,6 +10,7 @@ one module per command group.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import click
@@ -39,6 +40,13 @@ def cli(
 ) -> None:
     """Event Streamer: subscriptions, live event tails, chains, circuit breakers, ABIs."""
     ctx.obj = Settings(url, subscriber, api_key, as_json, debug)
+    # The commands print their own one-line reports; the SDK's log records show only with
+    # --debug (otherwise Python's last-resort handler would print each warning a second time).
+    sdk_log = logging.getLogger("event_streamer")
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    elif not sdk_log.handlers:
+        sdk_log.addHandler(logging.NullHandler())
 
 
 for command in (subscriptions, status, tail, chains, breakers, abi, server, devstack):
