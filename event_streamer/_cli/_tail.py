@@ -146,8 +146,9 @@ async def _until_stopped(
 
     @sc.on_error
     def report(error: StreamingError) -> None:
-        again = " (retrying)" if error.recoverable else ""
-        note(f"stream: {error.error_code}: {error.error_message}{again}")
+        # A fatal error ends the command, which prints it as its one error line.
+        if error.recoverable:
+            note(f"stream: {error.error_code}: {error.error_message} (retrying)")
 
     async def acknowledge() -> None:
         if state.finished and not state.no_ack:
