@@ -113,6 +113,7 @@ class RpcPool:
         self._chains: dict[int, list[CircuitBreaker]] = {}
         self._throttles: dict[str, Throttle] = {}  # by URL
         self._no_batch: set[str] = set()  # URLs that refused a JSON-RPC batch
+        self._batch_ok: set[str] = set()  # URLs that answered one
 
     def throttle(self, url: str) -> Throttle:
         throttle = self._throttles.get(url)
@@ -145,6 +146,9 @@ class RpcPool:
         self._chains[chain_id] = fresh
 
     def remove(self, chain_id: int) -> None:
+        for b in self._chains.get(chain_id, []):
+            self._no_batch.discard(b.rpc_url or "")
+            self._batch_ok.discard(b.rpc_url or "")
         for b in self._chains.pop(chain_id, []):
             self.breakers.pop(b.name, None)
 
@@ -222,13 +226,31 @@ class RpcPool:
     ) -> list[Any | RpcError]:
         if url not in self._no_batch:
             try:
-                return await self._send_batch(url, calls)
+                answers = await self._send_batch(url, calls)
             except _BatchUnsupported as err:
                 logger.info("%s takes no JSON-RPC batches (%s): one call each", url, err)
-                self._no_batch.add(url)
+                self._remember_no_batch(url)
+            except (_RateLimited, RpcCallerError):
+                raise
+            except RpcError as err:
+                if url in self._batch_ok:
+                    raise  # it took batches before: this is a real failure
+                # Some nodes drop the connection or answer garbage on a batch: try one call
+                # each; if that fails too, that failure is the one reported.
+                logger.info("%s failed a first JSON-RPC batch (%s): one call each", url, err)
+                self._remember_no_batch(url)
+            else:
+                if len(self._batch_ok) < 1024:  # bounded; an unknown URL just probes again
+                    self._batch_ok.add(url)
+                return answers
         return list(
             await asyncio.gather(*(self._post_one(url, method, params) for method, params in calls))
         )
+
+    def _remember_no_batch(self, url: str) -> None:
+        if len(self._no_batch) >= 1024:
+            self._no_batch.clear()  # bounded; forgotten URLs probe a batch once more
+        self._no_batch.add(url)
 
     async def _post_one(self, url: str, method: str, params: Sequence[Any]) -> Any:
         try:
