@@ -119,8 +119,19 @@ async def run_spans(
     inflight: deque[tuple[int, int, asyncio.Task[FetchedSpan]]] = deque()
     next_lo = lo
     launched = 0
-    ready_bytes = 0
+    largest = 0  # bytes of the largest span seen: what one still in flight may hold
     committed = lo - 1
+
+    def ahead_bytes() -> int:
+        """Bytes held or expected by the spans in flight (fetched ones by their size)."""
+        nonlocal largest
+        ready = [
+            t.result().nbytes
+            for _, _, t in inflight
+            if t.done() and not t.cancelled() and t.exception() is None
+        ]
+        largest = max([largest, *ready])
+        return sum(ready) + (len(inflight) - len(ready)) * largest
 
     async def fetch_retrying(a: int, b: int, probe: bool) -> FetchedSpan:
         for attempt in range(_RATE_LIMIT_RETRIES):
@@ -143,7 +154,7 @@ async def run_spans(
                 next_lo <= hi
                 and launched < max_spans
                 and len(inflight) < (aimd.limit if sizer.learned else 1)
-                and ready_bytes < max_bytes
+                and ahead_bytes() < max_bytes
             ):
                 end = min(hi, next_lo + sizer.size - 1)
                 probe = not sizer.learned
@@ -155,13 +166,9 @@ async def run_spans(
                 break
             first = inflight[0][2]
             if not first.done():
-                # Wait for the first span, or any span (to learn its size and launch more).
+                # Wait for the first span, or any (to learn sizes and launch more), and fail
+                # fast when any span failed.
                 await asyncio.wait([t for _, _, t in inflight], return_when=asyncio.FIRST_COMPLETED)
-                ready_bytes = sum(
-                    t.result().nbytes
-                    for _, _, t in inflight
-                    if t.done() and not t.cancelled() and t.exception() is None
-                )
                 for _, _, t in inflight:
                     if t.done() and t.exception() is not None:
                         await t  # raises
@@ -177,7 +184,6 @@ async def run_spans(
                 before_commit(any(t.done() for _, _, t in inflight))
             await commit(span)
             committed = span.hi
-            ready_bytes = max(0, ready_bytes - span.nbytes)
         return committed
     finally:
         for _, _, task in inflight:
