@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import random
 import threading
 import time
 from collections import Counter
@@ -34,9 +35,14 @@ class ProviderProxy:
         max_logs: int | None = None,
         rate: float | None = None,
         burst: int | None = None,
+        jitter: float = 0.0,
     ) -> None:
         self.upstream = upstream
         self.latency = latency
+        self.jitter = jitter  # up to this much more per request, at random (answers reorder)
+        self.answered: list[int] = []  # fromBlock of each accepted eth_getLogs, as answered
+        self.in_flight = 0
+        self.most_in_flight = 0
         self.max_span = max_span
         self.max_logs = max_logs
         self.rate = rate
@@ -86,6 +92,8 @@ class ProviderProxy:
             self.requests = 0
             self.calls.clear()
             self.rejected = self.refused = self.max_rejects_in_a_row = 0
+            self.answered.clear()
+            self.most_in_flight = 0
             self._rejects.clear()
             self._tokens = float(self.burst)
             self._refilled = time.monotonic()
@@ -110,7 +118,17 @@ class ProviderProxy:
         return (1.0 - self._tokens) / self.rate
 
     def _handle(self, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
-        time.sleep(self.latency)
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            time.sleep(self.latency + (random.uniform(0, self.jitter) if self.jitter else 0.0))
+            return self._answer(raw)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, raw: bytes) -> tuple[int, bytes, dict[str, str]]:
         key = hashlib.blake2b(raw, digest_size=8).hexdigest()
         with self._lock:
             self.requests += 1
@@ -166,6 +184,9 @@ class ProviderProxy:
                     "message": f"query returned more than {self.max_logs} results",
                 },
             }
+        if method == "eth_getLogs" and isinstance(result, list):
+            with self._lock:
+                self.answered.append(int(request["params"][0]["fromBlock"], 16))
         return answer
 
     def stop(self) -> None:
