@@ -22,7 +22,7 @@ from typing import Any
 from ._rpc import RpcRateLimitedError
 from ._throttle import Aimd
 
-__all__ = ["FetchedSpan", "SpanSizer", "log_bytes", "run_spans"]
+__all__ = ["BackfillProgress", "FetchedSpan", "SpanSizer", "log_bytes", "run_spans"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,29 @@ def log_bytes(logs: list[dict[str, Any]]) -> int:
     return sum(
         400 + len(str(log.get("data", ""))) + 70 * len(log.get("topics") or ()) for log in logs
     )
+
+
+@dataclass(slots=True)
+class BackfillProgress:
+    """One subscription's backfill, for the processing status."""
+
+    from_block: int
+    to_block: int
+    done_to: int  # last block committed
+    started: float  # monotonic seconds
+    logs: int = 0
+
+    def as_json(self, now: float, concurrency: int) -> dict[str, Any]:
+        elapsed = max(now - self.started, 1e-6)
+        return {
+            "from_block": self.from_block,
+            "to_block": self.to_block,
+            "blocks_done": max(0, self.done_to - self.from_block + 1),
+            "blocks_total": self.to_block - self.from_block + 1,
+            "logs": self.logs,
+            "logs_per_second": round(self.logs / elapsed, 1),
+            "concurrency": concurrency,
+        }
 
 
 class SpanSizer:

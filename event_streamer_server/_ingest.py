@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from event_streamer import RetryPolicy
 from event_streamer.abi import EventDecoder
 from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
-from ._backfill import FetchedSpan, SpanSizer, log_bytes, run_spans
+from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
 from ._faults import FaultPoints
 from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_logs
 from ._ranges import fetch_range, suggested_end
@@ -137,6 +138,7 @@ class ChainWorker:
         self._times = _BlockTimes(chain_id, rpc)
         self.aimd = Aimd(max_concurrent_requests)
         self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
+        self.progress: dict[int, BackfillProgress] = {}  # by member subscription id
         self.task: asyncio.Task[None] | None = None
 
     # -- loop -----------------------------------------------------------------------------------
@@ -198,9 +200,12 @@ class ChainWorker:
         if self.sizer is None or self.sizer.maximum != chain.max_blocks_per_request:
             self.sizer = SpanSizer(chain.max_blocks_per_request)
         sizer = self.sizer
+        if self.aimd.maximum != chain.max_concurrent_requests:
+            self.aimd.resize(chain.max_concurrent_requests)
         safe = head - chain.confirmation_blocks
         plan = plan_step(subs, safe, sizer.size)
         for sub in plan.caught_up:
+            self.progress.pop(sub.id, None)
             await self._update_status(sub)
         if plan.span is None:
             return False, poll
@@ -211,6 +216,7 @@ class ChainWorker:
         # Far behind, several spans go out at once and commit in block order; following the
         # head, the range holds one span and this is one fetch and one commit.
         limit = backfill_limit(subs, group, safe)
+        self._track(group, lo, limit, backfilling=limit - lo + 1 > sizer.size)
         await run_spans(
             lambda a, b, probe: self._fetch_span(group, a, b, probe=probe),
             lambda span: self._commit(group, span),
@@ -223,6 +229,22 @@ class ChainWorker:
             before_commit=self._before_commit,
         )
         return True, poll
+
+    def _track(
+        self, group: list[SubscriptionRow], lo: int, limit: int, *, backfilling: bool
+    ) -> None:
+        """Keep each member's backfill progress: begun when far behind, dropped at the head."""
+        for sub in group:
+            if not backfilling:
+                self.progress.pop(sub.id, None)
+                continue
+            known = self.progress.get(sub.id)
+            if known is None or not known.from_block <= lo <= known.done_to + 1:
+                known = BackfillProgress(lo, limit, lo - 1, time.monotonic())
+                self.progress[sub.id] = known
+            known.to_block = max(known.to_block, limit)
+        for sid in [s for s in self.progress if s not in self.members]:
+            del self.progress[sid]
 
     def _before_commit(self, later_fetched: bool) -> None:
         if later_fetched:
@@ -299,6 +321,10 @@ class ChainWorker:
         self.faults.hit("exit_before_range_commit")
         for sub in group:
             await self._deliver(sub, logs, span.hi, span.hi_hash)
+            progress = self.progress.get(sub.id)
+            if progress is not None:
+                progress.done_to = span.hi
+                progress.logs += len(logs)
 
     async def _deliver(
         self, sub: SubscriptionRow, logs: list[dict[str, Any]], hi: int, hi_hash: str
@@ -371,6 +397,15 @@ class IngestManager:
         worker = self.workers.get(chain_id) if chain_id is not None else None
         if worker is not None:
             worker.wake.set()
+
+    def progress(self, subscription_id: int) -> dict[str, Any] | None:
+        """The subscription's backfill progress (the contract's BackfillProgress), if any."""
+        chain_id = self.chain_of.get(subscription_id)
+        worker = self.workers.get(chain_id) if chain_id is not None else None
+        found = worker.progress.get(subscription_id) if worker is not None else None
+        if worker is None or found is None:
+            return None
+        return found.as_json(time.monotonic(), worker.aimd.limit)
 
     async def stop_for(self, subscription_id: int) -> None:
         """Stop ingesting for this subscription; its chain's worker ends with its last member."""

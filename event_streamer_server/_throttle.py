@@ -105,6 +105,13 @@ class Aimd:
         self.maximum = maximum
         self._value = float(maximum)
 
+    def resize(self, maximum: int) -> None:
+        """A new maximum (the chain's setting changed); the current value stays within it."""
+        if maximum < 1:
+            raise ValueError("maximum must be at least 1")
+        self.maximum = maximum
+        self._value = min(self._value, float(maximum))
+
     @property
     def limit(self) -> int:
         return max(1, int(self._value))

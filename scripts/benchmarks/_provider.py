@@ -42,6 +42,8 @@ class ProviderProxy:
         self.jitter = jitter  # up to this much more per request, at random (answers reorder)
         self.answered: list[int] = []  # fromBlock of each accepted eth_getLogs, as answered
         self.in_flight = 0
+        self.open = threading.Event()  # cleared: requests wait (tests freeze a backfill)
+        self.open.set()
         self.most_in_flight = 0
         self.max_span = max_span
         self.max_logs = max_logs
@@ -122,6 +124,7 @@ class ProviderProxy:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
+            self.open.wait(60)
             time.sleep(self.latency + (random.uniform(0, self.jitter) if self.jitter else 0.0))
             return self._answer(raw)
         finally:
