@@ -27,8 +27,8 @@ class ChainConfigRequest:
         average_block_time (float | Unset): Seconds; sets the head poll interval. Default: 12.0.
         max_blocks_per_request (int | Unset): Block span of one eth_getLogs call. Default: 2000.
         confirmation_blocks (int | Unset): Blocks a log must be buried under before delivery. Default: 12.
-        max_concurrent_requests (int | Unset): eth_getLogs spans fetched at once while far behind the head (committed in
-            block order; lowered automatically on rate limits). Following the head is one span at a time. Default: 6.
+        max_concurrent_requests (int | Unset): eth_getLogs spans fetched at once while far behind the head (default 6;
+            committed in block order; lowered automatically on rate limits). Following the head is one span at a time.
         status (ChainStatus | Unset):
         historical_rpc_url (None | str | Unset): Accepted for compatibility; appended to rpc_urls when not already
             there.
@@ -41,7 +41,7 @@ class ChainConfigRequest:
     average_block_time: float | Unset = 12.0
     max_blocks_per_request: int | Unset = 2000
     confirmation_blocks: int | Unset = 12
-    max_concurrent_requests: int | Unset = 6
+    max_concurrent_requests: int | Unset = UNSET
     status: ChainStatus | Unset = UNSET
     historical_rpc_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     live_websocket_url: None | str = _attrs_field(default=None, converter=unset_to_none)
