@@ -94,13 +94,15 @@ class SpanSizer:
         self.learned = False  # a span has been fetched at this size without refusal
         self._quiet = 0
         self.grow_after = _GROW_AFTER
+        self._grown = False
 
     def observe(self, span: FetchedSpan) -> None:
         if span.refused:
             widest = max((blocks for blocks, _ in span.pieces), default=1)
             self.size = max(1, min(self.size, widest))
-            if self.learned:  # a refusal after learning: grow back less eagerly
+            if self._grown:  # a refusal of a grown span: grow back less eagerly
                 self.grow_after = min(_GROW_AFTER_MAX, self.grow_after * 2)
+            self._grown = False
             self.learned = True
             self._quiet = 0
             return
@@ -112,6 +114,10 @@ class SpanSizer:
         if self._quiet >= self.grow_after and self.size < self.maximum:
             self.size = min(self.maximum, self.size * 2)
             self._quiet = 0
+            self._grown = True
+            # The wider span goes out alone, as a probe: a refusal costs one request, not
+            # one per span in flight.
+            self.learned = False
 
 
 # fetch(lo, hi, probe): with ``probe`` the fetch may cover less (lo..x, x < hi) and return

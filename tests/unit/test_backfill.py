@@ -32,7 +32,8 @@ def test_the_span_grows_back_after_quiet_spans_and_backs_off_after_refusals() ->
         sizer.observe(span(1, 100, logs=5))
     assert sizer.size == 100
     sizer.observe(span(1, 100, logs=5))
-    assert sizer.size == 200  # grown back
+    assert sizer.size == 200  # grown back ...
+    assert not sizer.learned  # ... tried by a lone probe first
     sizer.observe(span(1, 100, refused=[200]))
     assert sizer.size == 100
     assert sizer.grow_after == 64  # a fixed cap is probed half as often
