@@ -89,6 +89,7 @@ def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
             average_block_time=config.average_block_time,
             max_blocks_per_request=config.max_blocks_per_request,
             confirmation_blocks=config.confirmation_blocks,
+            max_concurrent_requests=config.max_concurrent_requests,
             status=config.status,
         )
     if not isinstance(config, ChainConfigUpdate):

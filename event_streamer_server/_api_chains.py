@@ -126,6 +126,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                 average_block_time=body.get("average_block_time", 12.0),
                 max_blocks_per_request=body.get("max_blocks_per_request", 2000),
                 confirmation_blocks=body.get("confirmation_blocks", 12),
+                max_concurrent_requests=body.get("max_concurrent_requests", 6),
                 status=body.get("status", "active"),
             )
         )

@@ -198,7 +198,7 @@ def handlers(service: Service) -> dict[str, Handler]:
     async def get_processing_status(call: Call) -> tuple[int, Any]:
         row = await existing_subscription(call.params["subscription_id"])
         count = service.connection_count(row.id)
-        return 200, {
+        body = {
             "subscription_id": row.id,
             "is_processing": count > 0,
             "connection_count": count,
@@ -206,6 +206,10 @@ def handlers(service: Service) -> dict[str, Handler]:
             "last_processed_block": row.last_processed_block,
             "timestamp": now_iso(),
         }
+        backfill = service.ingest.progress(row.id)
+        if backfill is not None:
+            body["backfill"] = backfill
+        return 200, body
 
     return {
         "create_subscription": create_subscription,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,13 +26,15 @@ from event_streamer import RetryPolicy
 from event_streamer.abi import EventDecoder
 from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
+from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
 from ._faults import FaultPoints
-from ._plan import log_filter, make_batches, plan_step, route_logs
-from ._ranges import fetch_range
+from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_logs
+from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
-from ._rpc import RpcError, RpcPool
+from ._rpc import RpcCallerError, RpcError, RpcPool
 from ._storage import Storage, SubscriptionRow
 from ._streams import Hub
+from ._throttle import Aimd
 from ._time import to_iso
 
 __all__ = ["ChainWorker", "IngestManager"]
@@ -48,6 +51,9 @@ def _backoff_delay(failures: int) -> float:
 
 _MIN_POLL = 0.05
 _TIMESTAMP_CACHE = 4096  # blocks
+DEFAULT_MAX_CONCURRENT_REQUESTS = 6
+_SPANS_PER_STEP = 256  # a backfill step re-reads members and head after this many spans
+_AHEAD_BYTES = 64 * 1024 * 1024  # logs fetched ahead of the commit point
 
 
 class _ReorgDuringFetch(Exception):
@@ -65,6 +71,32 @@ class _BlockTimes:
     def clear(self) -> None:
         self._cache.clear()
 
+    async def prefetch(self, logs: list[dict[str, Any]]) -> None:
+        """Fetch, in one JSON-RPC batch, the timestamps of blocks whose logs lack one."""
+        missing = sorted(
+            {
+                number
+                for log in logs
+                if log.get("blockTimestamp") is None
+                and (number := int(log["blockNumber"], 16)) not in self._cache
+            }
+        )[:_TIMESTAMP_CACHE]
+        if not missing:
+            return
+        answers = await self.rpc.batch(
+            self.chain_id, [("eth_getBlockByNumber", [hex(n), False]) for n in missing]
+        )
+        for number, block in zip(missing, answers, strict=True):
+            if isinstance(block, RpcError):
+                raise block
+            raw = block["timestamp"] if block else "0x0"
+            self._remember(number, to_iso(datetime.fromtimestamp(int(raw, 16), UTC)))
+
+    def _remember(self, number: int, stamp: str) -> None:
+        self._cache[number] = stamp
+        if len(self._cache) > _TIMESTAMP_CACHE:
+            self._cache.popitem(last=False)
+
     async def of(self, log: dict[str, Any]) -> str:
         number = int(log["blockNumber"], 16)
         cached = self._cache.get(number)
@@ -75,9 +107,7 @@ class _BlockTimes:
             block = await self.rpc.call(self.chain_id, "eth_getBlockByNumber", [hex(number), False])
             raw = block["timestamp"] if block else "0x0"
         stamp = to_iso(datetime.fromtimestamp(int(raw, 16), UTC))
-        self._cache[number] = stamp
-        if len(self._cache) > _TIMESTAMP_CACHE:
-            self._cache.popitem(last=False)
+        self._remember(number, stamp)
         return stamp
 
 
@@ -92,6 +122,8 @@ class ChainWorker:
         hub: Hub,
         batch_size: int,
         faults: FaultPoints | None = None,
+        *,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
         self.chain_id = chain_id
         self.storage = storage
@@ -104,6 +136,9 @@ class ChainWorker:
         self.reorgs = ReorgHealer(chain_id, storage, rpc, hub)
         self._decoders: dict[int, tuple[str, EventDecoder]] = {}
         self._times = _BlockTimes(chain_id, rpc)
+        self.aimd = Aimd(max_concurrent_requests)
+        self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
+        self.progress: dict[int, BackfillProgress] = {}  # by member subscription id
         self.task: asyncio.Task[None] | None = None
 
     # -- loop -----------------------------------------------------------------------------------
@@ -162,35 +197,134 @@ class ChainWorker:
             self._times.clear()
             return True, poll
         head = int(await self.rpc.call(self.chain_id, "eth_blockNumber", []), 16)
-        plan = plan_step(subs, head - chain.confirmation_blocks, chain.max_blocks_per_request)
+        if self.sizer is None or self.sizer.maximum != chain.max_blocks_per_request:
+            self.sizer = SpanSizer(chain.max_blocks_per_request)
+        sizer = self.sizer
+        if self.aimd.maximum != chain.max_concurrent_requests:
+            self.aimd.resize(chain.max_concurrent_requests)
+        safe = head - chain.confirmation_blocks
+        plan = plan_step(subs, safe, sizer.size)
         for sub in plan.caught_up:
+            self.progress.pop(sub.id, None)
             await self._update_status(sub)
         if plan.span is None:
             return False, poll
-        for sub in plan.span.group:
+        group, lo = plan.span.group, plan.span.lo
+        for sub in group:
             if sub.streaming_status != "active":
                 await self.storage.update_subscription(sub.id, {"streaming_status": "active"})
-        await self._ingest(plan.span.group, plan.span.lo, plan.span.hi)
+        # Far behind, several spans go out at once and commit in block order; following the
+        # head, the range holds one span and this is one fetch and one commit.
+        limit = backfill_limit(subs, group, safe)
+        self._track(group, lo, limit, backfilling=limit - lo + 1 > sizer.size)
+        await run_spans(
+            lambda a, b, probe: self._fetch_span(group, a, b, probe=probe),
+            lambda span: self._commit(group, span),
+            lo,
+            limit,
+            sizer=sizer,
+            aimd=self.aimd,
+            max_spans=_SPANS_PER_STEP,
+            max_bytes=_AHEAD_BYTES,
+            before_commit=self._before_commit,
+        )
         return True, poll
 
-    async def _ingest(self, group: list[SubscriptionRow], lo: int, hi: int) -> None:
-        before = await self.rpc.call(self.chain_id, "eth_getBlockByNumber", [hex(hi), False])
+    def _track(
+        self, group: list[SubscriptionRow], lo: int, limit: int, *, backfilling: bool
+    ) -> None:
+        """Keep each member's backfill progress: begun when far behind, dropped at the head."""
+        for sub in group:
+            if not backfilling:
+                self.progress.pop(sub.id, None)
+                continue
+            known = self.progress.get(sub.id)
+            if known is None or not known.from_block <= lo <= known.done_to + 1:
+                known = BackfillProgress(lo, limit, lo - 1, time.monotonic())
+                self.progress[sub.id] = known
+            known.to_block = max(known.to_block, limit)
+        for sid in [s for s in self.progress if s not in self.members]:
+            del self.progress[sid]
+
+    def _before_commit(self, later_fetched: bool) -> None:
+        if later_fetched:
+            self.faults.hit("exit_after_later_span_fetched")
+
+    async def _fetch_span(
+        self, group: list[SubscriptionRow], lo: int, hi: int, *, probe: bool = False
+    ) -> FetchedSpan:
+        """Logs of ``lo..hi`` and the hash of block ``hi``, fetched together where the node
+        takes JSON-RPC batches (split when it refuses the range). A ``probe`` narrows ``hi``
+        to the first piece the node accepts and returns that piece alone."""
         params = log_filter(group)
+        pieces: list[tuple[int, int]] = []
+        refused: list[int] = []
+        hi_hash: str | None = None
 
         async def fetch(a: int, b: int) -> list[dict[str, Any]]:
-            logs: list[dict[str, Any]] = await self.rpc.call(
-                self.chain_id, "eth_getLogs", [{**params, "fromBlock": hex(a), "toBlock": hex(b)}]
-            )
+            nonlocal hi_hash
+            flt = {**params, "fromBlock": hex(a), "toBlock": hex(b)}
+            answer: Any
+            if b == hi:
+                answer, block = await self.rpc.batch(
+                    self.chain_id,
+                    [("eth_getLogs", [flt]), ("eth_getBlockByNumber", [hex(hi), False])],
+                )
+                if isinstance(block, RpcError):
+                    raise block
+                hi_hash = None if block is None else block.get("hash")
+            else:
+                try:
+                    answer = await self.rpc.call(self.chain_id, "eth_getLogs", [flt])
+                except RpcCallerError as err:
+                    answer = err
+            if isinstance(answer, RpcError):
+                if isinstance(answer, RpcCallerError):
+                    refused.append(b - a + 1)
+                raise answer
+            logs: list[dict[str, Any]] = answer
+            pieces.append((b - a + 1, len(logs)))
             return logs
 
-        logs = await fetch_range(fetch, lo, hi)
-        after = await self.rpc.call(self.chain_id, "eth_getBlockByNumber", [hex(hi), False])
-        if before is None or after is None or before.get("hash") != after.get("hash"):
-            raise _ReorgDuringFetch
+        if probe:
+            while True:
+                try:
+                    logs = await fetch(lo, hi)
+                    break
+                except RpcCallerError as err:
+                    if lo == hi:
+                        raise
+                    hi = suggested_end(err, lo, hi) or (lo + hi) // 2
+        else:
+            logs = await fetch_range(fetch, lo, hi)
+        if hi_hash is None:
+            raise _ReorgDuringFetch  # block hi is not there (any more)
+        # The logs carry their block's hash: one that disagrees with block hi (or with
+        # another log of its block) means the chain moved while we read it.
+        seen: dict[str, str] = {}
+        for log in logs:
+            number, block_hash = log.get("blockNumber"), log.get("blockHash")
+            if not isinstance(number, str) or not isinstance(block_hash, str):
+                continue
+            if seen.setdefault(number, block_hash) != block_hash:
+                raise _ReorgDuringFetch
+            if int(number, 16) == hi and block_hash != hi_hash:
+                raise _ReorgDuringFetch
+        return FetchedSpan(
+            lo, hi, logs, str(hi_hash), log_bytes(logs), pieces=pieces, refused=refused
+        )
+
+    async def _commit(self, group: list[SubscriptionRow], span: FetchedSpan) -> None:
+        logs = span.logs
         logs.sort(key=lambda log: (int(log["blockNumber"], 16), int(log["logIndex"], 16)))
+        await self._times.prefetch(logs)
         self.faults.hit("exit_before_range_commit")
         for sub in group:
-            await self._deliver(sub, logs, hi, str(after["hash"]))
+            await self._deliver(sub, logs, span.hi, span.hi_hash)
+            progress = self.progress.get(sub.id)
+            if progress is not None:
+                progress.done_to = span.hi
+                progress.logs += len(logs)
 
     async def _deliver(
         self, sub: SubscriptionRow, logs: list[dict[str, Any]], hi: int, hi_hash: str
@@ -263,6 +397,15 @@ class IngestManager:
         worker = self.workers.get(chain_id) if chain_id is not None else None
         if worker is not None:
             worker.wake.set()
+
+    def progress(self, subscription_id: int) -> dict[str, Any] | None:
+        """The subscription's backfill progress (the contract's BackfillProgress), if any."""
+        chain_id = self.chain_of.get(subscription_id)
+        worker = self.workers.get(chain_id) if chain_id is not None else None
+        found = worker.progress.get(subscription_id) if worker is not None else None
+        if worker is None or found is None:
+            return None
+        return found.as_json(time.monotonic(), worker.aimd.limit)
 
     async def stop_for(self, subscription_id: int) -> None:
         """Stop ingesting for this subscription; its chain's worker ends with its last member."""

@@ -17,7 +17,16 @@ import orjson
 
 from ._storage import NewBatch, SubscriptionRow
 
-__all__ = ["Plan", "Span", "log_filter", "make_batches", "plan_step", "route_logs", "target_block"]
+__all__ = [
+    "Plan",
+    "Span",
+    "backfill_limit",
+    "log_filter",
+    "make_batches",
+    "plan_step",
+    "route_logs",
+    "target_block",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,19 @@ def plan_step(subs: Sequence[SubscriptionRow], safe: int, max_blocks: int) -> Pl
     lo = lowest + 1
     hi = min(lo + max_blocks - 1, min(target_block(s, safe) for s in group))
     return Plan(Span(group, lo, hi), caught_up)
+
+
+def backfill_limit(
+    subs: Sequence[SubscriptionRow], group: Sequence[SubscriptionRow], safe: int
+) -> int:
+    """The last block ``group`` may walk to before re-planning: every member's target, and
+    just short of the next busy cursor above it (so that subscription joins the group)."""
+    limit = min(target_block(s, safe) for s in group)
+    cursor = group[0].cursor
+    for s in subs:
+        if cursor < s.cursor < target_block(s, safe):
+            limit = min(limit, s.cursor)
+    return limit
 
 
 def log_filter(group: Sequence[SubscriptionRow]) -> dict[str, Any]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from ._rpc import RpcPool
+from ._rpc import RpcError, RpcPool
 from ._storage import Storage, SubscriptionRow
 from ._streams import Hub
 
 __all__ = ["ReorgHealer"]
 
 logger = logging.getLogger(__name__)
+
+_BATCH = 64  # block hashes per JSON-RPC batch
 
 
 class ReorgHealer:
@@ -28,9 +30,17 @@ class ReorgHealer:
         self.rpc = rpc
         self.hub = hub
 
-    async def _block_hash(self, number: int) -> str | None:
-        block = await self.rpc.call(self.chain_id, "eth_getBlockByNumber", [hex(number), False])
-        return None if block is None else block.get("hash")
+    async def _block_hashes(self, numbers: Sequence[int]) -> dict[int, str | None]:
+        """Canonical hashes of these blocks, in one JSON-RPC batch where the node takes one."""
+        answers = await self.rpc.batch(
+            self.chain_id, [("eth_getBlockByNumber", [hex(n), False]) for n in numbers]
+        )
+        hashes: dict[int, str | None] = {}
+        for number, block in zip(numbers, answers, strict=True):
+            if isinstance(block, RpcError):
+                raise block
+            hashes[number] = None if block is None else block.get("hash")
+        return hashes
 
     async def heal(self, subs: Sequence[SubscriptionRow]) -> bool:
         """Rewind every member whose last processed block is no longer canonical.
@@ -38,13 +48,12 @@ class ReorgHealer:
         Returns whether any was rewound (the caller then drops what it cached per block).
         """
         healed = False
-        canonical: dict[int, str | None] = {}
-        for sub in subs:
+        checked = [s for s in subs if s.last_block_hash and s.cursor >= 0]
+        canonical = await self._block_hashes(sorted({s.cursor for s in checked})[:_BATCH])
+        for sub in checked:
             cursor = sub.cursor
-            if not sub.last_block_hash or cursor < 0:
-                continue
             if cursor not in canonical:
-                canonical[cursor] = await self._block_hash(cursor)
+                continue  # beyond this step's batch: checked at a later step
             if canonical[cursor] != sub.last_block_hash:
                 await self._rewind(sub, cursor)
                 healed = True
@@ -53,9 +62,13 @@ class ReorgHealer:
     async def _rewind(self, sub: SubscriptionRow, cursor: int) -> None:
         """Find the newest stored block still canonical; rewind there and re-scan."""
         fork = sub.start_block - 1
-        for number, stored in await self.storage.processed_hashes(sub.id):
-            if await self._block_hash(number) == stored:
-                fork = number
+        stored = await self.storage.processed_hashes(sub.id)
+        for at in range(0, len(stored), _BATCH):  # newest first, a batch at a time
+            chunk = stored[at : at + _BATCH]
+            canonical = await self._block_hashes([number for number, _ in chunk])
+            match = next((n for n, h in chunk if canonical.get(n) == h), None)
+            if match is not None:
+                fork = match
                 break
         await self.storage.rewind(sub.id, fork)
         message = f"chain reorganised below block {cursor}; re-scanning from block {fork + 1}"

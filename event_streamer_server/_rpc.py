@@ -8,11 +8,12 @@ failures and move on to the next endpoint.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
@@ -20,11 +21,13 @@ import orjson
 
 from ._breaker import CircuitBreaker
 from ._settings import BreakerSettings
+from ._throttle import Throttle, retry_after_seconds
 
 __all__ = [
     "RpcCallerError",
     "RpcError",
     "RpcPool",
+    "RpcRateLimitedError",
     "RpcUnavailableError",
     "breaker_name",
 ]
@@ -63,6 +66,22 @@ class RpcUnavailableError(RpcError):
     """No endpoint of the chain could serve the call (all failed or their breakers are open)."""
 
 
+class RpcRateLimitedError(RpcUnavailableError):
+    """No endpoint could serve the call and at least one said "too many requests"."""
+
+
+class _RateLimited(RpcError):
+    """One endpoint answered HTTP 429 or a rate-limit JSON-RPC error."""
+
+    def __init__(self, message: str, *, retry_after: float, code: int | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class _BatchUnsupported(RpcError):
+    """The endpoint does not take JSON-RPC batches."""
+
+
 def breaker_name(chain_id: int, index: int) -> str:
     return f"rpc:{chain_id}:{index}"
 
@@ -92,6 +111,17 @@ class RpcPool:
         self._ids = itertools.count(1)
         self.breakers: dict[str, CircuitBreaker] = {}
         self._chains: dict[int, list[CircuitBreaker]] = {}
+        self._throttles: dict[str, Throttle] = {}  # by URL
+        self._no_batch: set[str] = set()  # URLs that refused a JSON-RPC batch
+        self._batch_ok: set[str] = set()  # URLs that answered one
+
+    def throttle(self, url: str) -> Throttle:
+        throttle = self._throttles.get(url)
+        if throttle is None:
+            if len(self._throttles) >= 1024:  # bounded: forget the oldest endpoint
+                self._throttles.pop(next(iter(self._throttles)))
+            throttle = self._throttles[url] = Throttle(clock=self._clock)
+        return throttle
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -116,6 +146,9 @@ class RpcPool:
         self._chains[chain_id] = fresh
 
     def remove(self, chain_id: int) -> None:
+        for b in self._chains.get(chain_id, []):
+            self._no_batch.discard(b.rpc_url or "")
+            self._batch_ok.discard(b.rpc_url or "")
         for b in self._chains.pop(chain_id, []):
             self.breakers.pop(b.name, None)
 
@@ -131,29 +164,130 @@ class RpcPool:
 
     async def call(self, chain_id: int, method: str, params: Sequence[Any]) -> Any:
         """Call ``method`` on the chain's first available endpoint, failing over in order."""
+        result: Any = await self._failover(
+            chain_id, method, lambda url: self._post(url, method, params)
+        )
+        return result
+
+    async def batch(
+        self, chain_id: int, calls: Sequence[tuple[str, Sequence[Any]]]
+    ) -> list[Any | RpcError]:
+        """Several calls in one JSON-RPC batch (one round trip) where the endpoint takes
+        batches, else one call each, concurrently. Each answer is a result or an
+        :class:`RpcError` (a caller fault as :class:`RpcCallerError`); failover and breakers
+        apply to the request as a whole."""
+        if not calls:
+            return []
+        label = ",".join(sorted({m for m, _ in calls}))
+        answers: list[Any | RpcError] = await self._failover(
+            chain_id, f"batch[{label}]", lambda url: self._post_batch(url, calls)
+        )
+        return answers
+
+    async def _failover(
+        self, chain_id: int, method: str, send: Callable[[str], Awaitable[Any]]
+    ) -> Any:
         breakers = self._chains.get(chain_id)
         if not breakers:
             raise RpcUnavailableError(f"chain {chain_id} has no RPC endpoints configured")
         failures: list[str] = []
+        limited = False
         for breaker in breakers:
             if not breaker.try_acquire():
                 failures.append(f"{breaker.name}: circuit {breaker.state}")
                 continue
             assert breaker.rpc_url is not None
+            throttle = self.throttle(breaker.rpc_url)
+            await throttle.wait()
             started = time.perf_counter()
             try:
-                result = await self._post(breaker.rpc_url, method, params)
+                result = await send(breaker.rpc_url)
             except RpcCallerError:
                 breaker.record_success((time.perf_counter() - started) * 1000)
+                throttle.on_accepted()
                 raise
             except RpcError as err:
+                # Rate limits count against the endpoint too: the breakers see every failure.
                 breaker.record_failure((time.perf_counter() - started) * 1000)
+                if isinstance(err, _RateLimited):
+                    limited = True
+                    throttle.on_limited(err.retry_after)
                 logger.warning("%s %s failed on %s: %s", method, chain_id, breaker.name, err)
                 failures.append(f"{breaker.name}: {err}")
                 continue
             breaker.record_success((time.perf_counter() - started) * 1000)
+            throttle.on_accepted()
             return result
-        raise RpcUnavailableError(f"{method} on chain {chain_id} failed: " + "; ".join(failures))
+        error = RpcRateLimitedError if limited else RpcUnavailableError
+        raise error(f"{method} on chain {chain_id} failed: " + "; ".join(failures))
+
+    async def _post_batch(
+        self, url: str, calls: Sequence[tuple[str, Sequence[Any]]]
+    ) -> list[Any | RpcError]:
+        if url not in self._no_batch:
+            try:
+                answers = await self._send_batch(url, calls)
+            except _BatchUnsupported as err:
+                logger.info("%s takes no JSON-RPC batches (%s): one call each", url, err)
+                self._remember_no_batch(url)
+            except (_RateLimited, RpcCallerError):
+                raise
+            except RpcError as err:
+                if url in self._batch_ok:
+                    raise  # it took batches before: this is a real failure
+                # Some nodes drop the connection or answer garbage on a batch: try one call
+                # each; if that fails too, that failure is the one reported.
+                logger.info("%s failed a first JSON-RPC batch (%s): one call each", url, err)
+                self._remember_no_batch(url)
+            else:
+                if len(self._batch_ok) < 1024:  # bounded; an unknown URL just probes again
+                    self._batch_ok.add(url)
+                return answers
+        return list(
+            await asyncio.gather(*(self._post_one(url, method, params) for method, params in calls))
+        )
+
+    def _remember_no_batch(self, url: str) -> None:
+        if len(self._no_batch) >= 1024:
+            self._no_batch.clear()  # bounded; forgotten URLs probe a batch once more
+        self._no_batch.add(url)
+
+    async def _post_one(self, url: str, method: str, params: Sequence[Any]) -> Any:
+        try:
+            return await self._post(url, method, params)
+        except RpcCallerError as err:
+            return err
+
+    async def _send_batch(
+        self, url: str, calls: Sequence[tuple[str, Sequence[Any]]]
+    ) -> list[Any | RpcError]:
+        ids = [next(self._ids) for _ in calls]
+        payload = [
+            {"jsonrpc": "2.0", "id": i, "method": method, "params": list(params)}
+            for i, (method, params) in zip(ids, calls, strict=True)
+        ]
+        response = await self._send(url, payload)
+        if response.status_code in (400, 404, 405, 415, 501):
+            raise _BatchUnsupported(f"HTTP {response.status_code}")
+        body = self._body(response)
+        if isinstance(body, dict):
+            # One error object for the whole batch: the endpoint does not take batches
+            # (a rate limit or other failure is raised as for a single call).
+            self._check(body)
+            raise _BatchUnsupported("answered a batch with one object")
+        if not isinstance(body, list):
+            raise RpcError("response is not a JSON-RPC batch")
+        by_id = {item.get("id"): item for item in body if isinstance(item, dict)}
+        answers: list[Any | RpcError] = []
+        for i in ids:
+            item = by_id.get(i)
+            if item is None:
+                raise RpcError("batch response lacks an answer")
+            try:
+                answers.append(self._check(item))
+            except RpcCallerError as err:
+                answers.append(err)
+        return answers
 
     async def _post(self, url: str, method: str, params: Sequence[Any]) -> Any:
         payload = {
@@ -162,8 +296,14 @@ class RpcPool:
             "method": method,
             "params": list(params),
         }
+        body = self._body(await self._send(url, payload))
+        if not isinstance(body, dict):
+            raise RpcError("response is not a JSON-RPC object")
+        return self._check(body)
+
+    async def _send(self, url: str, payload: Any) -> httpx.Response:
         try:
-            response = await self._http.post(
+            return await self._http.post(
                 url,
                 content=orjson.dumps(payload),
                 headers={"Content-Type": "application/json"},
@@ -173,21 +313,34 @@ class RpcPool:
             raise RpcError(f"timed out after {self.settings.timeout}s") from err
         except (httpx.HTTPError, httpx.InvalidURL) as err:
             raise RpcError(f"{type(err).__name__}: {err}") from err
+
+    @staticmethod
+    def _body(response: httpx.Response) -> Any:
         if response.status_code == 413:
             raise RpcCallerError("request too large (HTTP 413)", http_status=413)
+        if response.status_code == 429:
+            raise _RateLimited(
+                "HTTP 429",
+                code=429,
+                retry_after=retry_after_seconds(response.headers.get("retry-after")),
+            )
         if response.status_code != 200:
             raise RpcError(f"HTTP {response.status_code}", code=response.status_code)
         try:
-            body = orjson.loads(response.content)
+            return orjson.loads(response.content)
         except orjson.JSONDecodeError as err:
             raise RpcError("response is not JSON") from err
-        if not isinstance(body, dict):
-            raise RpcError("response is not a JSON-RPC object")
+
+    @staticmethod
+    def _check(body: dict[str, Any]) -> Any:
+        """The result of one JSON-RPC answer, or its error raised typed."""
         error = body.get("error")
         if error is not None:
             code = error.get("code") if isinstance(error, dict) else None
             message = str(error.get("message") if isinstance(error, dict) else error)
             data = error.get("data") if isinstance(error, dict) else None
+            if _RATE_LIMIT.search(message) or code == 429:
+                raise _RateLimited(message, code=code, retry_after=retry_after_seconds(None))
             if is_caller_fault(code, message):
                 raise RpcCallerError(message, code=code, data=data)
             raise RpcError(message, code=code, data=data)

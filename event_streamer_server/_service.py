@@ -108,6 +108,7 @@ class Service:
                         average_block_time=seed.average_block_time,
                         max_blocks_per_request=seed.max_blocks_per_request,
                         confirmation_blocks=seed.confirmation_blocks,
+                        max_concurrent_requests=seed.max_concurrent_requests,
                         status="active",
                     )
                 )

@@ -35,6 +35,7 @@ class ChainSeed:
     average_block_time: float = 12.0
     max_blocks_per_request: int = 2000
     confirmation_blocks: int = 12
+    max_concurrent_requests: int = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,16 +106,20 @@ def _from_mapping(base: Settings, data: Mapping[str, Any], source: str) -> Setti
 
 def _chain(data: Mapping[str, Any], where: str) -> ChainSeed:
     try:
-        return ChainSeed(
+        seed = ChainSeed(
             chain_id=int(data["chain_id"]),
             name=str(data["name"]),
             rpc_urls=tuple(str(u) for u in data["rpc_urls"]),
             average_block_time=float(data.get("average_block_time", 12.0)),
             max_blocks_per_request=int(data.get("max_blocks_per_request", 2000)),
             confirmation_blocks=int(data.get("confirmation_blocks", 12)),
+            max_concurrent_requests=int(data.get("max_concurrent_requests", 6)),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{where}: needs chain_id, name and rpc_urls ({err})") from err
+    if not 1 <= seed.max_concurrent_requests <= 64:
+        raise ValueError(f"{where}: max_concurrent_requests must be 1..64")
+    return seed
 
 
 def load_settings(

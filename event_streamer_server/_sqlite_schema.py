@@ -72,4 +72,8 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 3: concurrent backfill: spans fetched at once per chain
+    """
+    ALTER TABLE chains ADD COLUMN max_concurrent_requests INTEGER NOT NULL DEFAULT 6;
+    """,
 ]

@@ -33,6 +33,7 @@ CHAIN_FIELDS = (
     "max_blocks_per_request",
     "confirmation_blocks",
     "status",
+    "max_concurrent_requests",
 )
 SUBSCRIPTION_FIELDS = (
     "topic0",
@@ -57,6 +58,7 @@ class NewChain:
     max_blocks_per_request: int
     confirmation_blocks: int
     status: str
+    max_concurrent_requests: int = field(default=6, kw_only=True)  # spans in flight (backfill)
 
 
 @dataclass(frozen=True, slots=True)

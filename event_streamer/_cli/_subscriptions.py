@@ -9,6 +9,7 @@ import click
 
 from .. import EventStreamer, SubscriptionUpdate, subscription_from_abi
 from ..abi import AbiSource, event_signature, load_abi
+from ..models import BackfillProgress
 from ._output import emit, out
 from ._runner import Settings, exit_with_error, pass_settings, run
 
@@ -164,6 +165,19 @@ def status(s: Settings, subscription_id: int) -> None:
             "last_processed_block": sub.last_processed_block,
             "events_delivered": sub.events_delivered,
             "resume_token": sub.resume_token,
+            "backfill": _backfill(processing.backfill),
         }
 
     emit(s.json, run(s, gather))
+
+
+def _backfill(progress: Any) -> str | None:
+    """Backfill progress in one line, or None when the subscription follows the head."""
+    if not isinstance(progress, BackfillProgress):
+        return None
+    share = progress.blocks_done / progress.blocks_total if progress.blocks_total else 1.0
+    return (
+        f"{progress.blocks_done:,} of {progress.blocks_total:,} blocks ({share:.0%}), "
+        f"up to block {progress.to_block:,}; {progress.logs:,} logs at "
+        f"{progress.logs_per_second:,.0f} logs/s; {progress.concurrency} spans in flight"
+    )

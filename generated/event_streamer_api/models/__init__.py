@@ -3,6 +3,7 @@
 from .abi_event import ABIEvent
 from .abi_event_type import ABIEventType
 from .abi_input import ABIInput
+from .backfill_progress import BackfillProgress
 from .batch_ack_request import BatchAckRequest
 from .batch_ack_response import BatchAckResponse
 from .breaker_state import BreakerState
@@ -75,6 +76,7 @@ __all__ = (
     "ABIEvent",
     "ABIEventType",
     "ABIInput",
+    "BackfillProgress",
     "BatchAckRequest",
     "BatchAckResponse",
     "BreakerState",

@@ -30,6 +30,7 @@ class ChainConfig:
         max_blocks_per_request (int):
         confirmation_blocks (int):
         status (ChainStatus):
+        max_concurrent_requests (int | Unset): eth_getLogs spans fetched at once during backfill.
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
     """
@@ -41,6 +42,7 @@ class ChainConfig:
     max_blocks_per_request: int
     confirmation_blocks: int
     status: ChainStatus
+    max_concurrent_requests: int | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,6 +65,8 @@ class ChainConfig:
 
         status: str = self.status
 
+        max_concurrent_requests = self.max_concurrent_requests
+
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
             created_at = self.created_at.isoformat()
@@ -84,6 +88,8 @@ class ChainConfig:
                 "status": status,
             }
         )
+        if max_concurrent_requests is not UNSET:
+            field_dict["max_concurrent_requests"] = max_concurrent_requests
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
@@ -108,6 +114,8 @@ class ChainConfig:
 
         status = check_chain_status(d.pop("status"))
 
+        max_concurrent_requests = d.pop("max_concurrent_requests", UNSET)
+
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
@@ -130,6 +138,7 @@ class ChainConfig:
             max_blocks_per_request=max_blocks_per_request,
             confirmation_blocks=confirmation_blocks,
             status=status,
+            max_concurrent_requests=max_concurrent_requests,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -27,6 +27,8 @@ class ChainConfigRequest:
         average_block_time (float | Unset): Seconds; sets the head poll interval. Default: 12.0.
         max_blocks_per_request (int | Unset): Block span of one eth_getLogs call. Default: 2000.
         confirmation_blocks (int | Unset): Blocks a log must be buried under before delivery. Default: 12.
+        max_concurrent_requests (int | Unset): eth_getLogs spans fetched at once while far behind the head (default 6;
+            committed in block order; lowered automatically on rate limits). Following the head is one span at a time.
         status (ChainStatus | Unset):
         historical_rpc_url (None | str | Unset): Accepted for compatibility; appended to rpc_urls when not already
             there.
@@ -39,6 +41,7 @@ class ChainConfigRequest:
     average_block_time: float | Unset = 12.0
     max_blocks_per_request: int | Unset = 2000
     confirmation_blocks: int | Unset = 12
+    max_concurrent_requests: int | Unset = UNSET
     status: ChainStatus | Unset = UNSET
     historical_rpc_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     live_websocket_url: None | str = _attrs_field(default=None, converter=unset_to_none)
@@ -59,6 +62,8 @@ class ChainConfigRequest:
         max_blocks_per_request = self.max_blocks_per_request
 
         confirmation_blocks = self.confirmation_blocks
+
+        max_concurrent_requests = self.max_concurrent_requests
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -91,6 +96,8 @@ class ChainConfigRequest:
             field_dict["max_blocks_per_request"] = max_blocks_per_request
         if confirmation_blocks is not UNSET:
             field_dict["confirmation_blocks"] = confirmation_blocks
+        if max_concurrent_requests is not UNSET:
+            field_dict["max_concurrent_requests"] = max_concurrent_requests
         if status is not UNSET:
             field_dict["status"] = status
         if historical_rpc_url is not UNSET and historical_rpc_url is not None:
@@ -114,6 +121,8 @@ class ChainConfigRequest:
         max_blocks_per_request = d.pop("max_blocks_per_request", UNSET)
 
         confirmation_blocks = d.pop("confirmation_blocks", UNSET)
+
+        max_concurrent_requests = d.pop("max_concurrent_requests", UNSET)
 
         _status = d.pop("status", UNSET)
         status: ChainStatus | Unset
@@ -151,6 +160,7 @@ class ChainConfigRequest:
             average_block_time=average_block_time,
             max_blocks_per_request=max_blocks_per_request,
             confirmation_blocks=confirmation_blocks,
+            max_concurrent_requests=max_concurrent_requests,
             status=status,
             historical_rpc_url=historical_rpc_url,
             live_websocket_url=live_websocket_url,

@@ -26,6 +26,7 @@ class ChainConfigUpdate:
         average_block_time (float | Unset):
         max_blocks_per_request (int | Unset):
         confirmation_blocks (int | Unset):
+        max_concurrent_requests (int | Unset):
         status (ChainStatus | Unset):
     """
 
@@ -34,6 +35,7 @@ class ChainConfigUpdate:
     average_block_time: float | Unset = UNSET
     max_blocks_per_request: int | Unset = UNSET
     confirmation_blocks: int | Unset = UNSET
+    max_concurrent_requests: int | Unset = UNSET
     status: ChainStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -53,6 +55,8 @@ class ChainConfigUpdate:
 
         confirmation_blocks = self.confirmation_blocks
 
+        max_concurrent_requests = self.max_concurrent_requests
+
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status
@@ -70,6 +74,8 @@ class ChainConfigUpdate:
             field_dict["max_blocks_per_request"] = max_blocks_per_request
         if confirmation_blocks is not UNSET:
             field_dict["confirmation_blocks"] = confirmation_blocks
+        if max_concurrent_requests is not UNSET:
+            field_dict["max_concurrent_requests"] = max_concurrent_requests
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -88,6 +94,8 @@ class ChainConfigUpdate:
 
         confirmation_blocks = d.pop("confirmation_blocks", UNSET)
 
+        max_concurrent_requests = d.pop("max_concurrent_requests", UNSET)
+
         _status = d.pop("status", UNSET)
         status: ChainStatus | Unset
         if isinstance(_status, Unset):
@@ -101,6 +109,7 @@ class ChainConfigUpdate:
             average_block_time=average_block_time,
             max_blocks_per_request=max_blocks_per_request,
             confirmation_blocks=confirmation_blocks,
+            max_concurrent_requests=max_concurrent_requests,
             status=status,
         )
 

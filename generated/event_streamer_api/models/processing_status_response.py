@@ -3,12 +3,16 @@ from __future__ import annotations
 import builtins
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, run_validators, unset_to_none
+
+if TYPE_CHECKING:
+    from ..models.backfill_progress import BackfillProgress
+
 
 T = TypeVar("T", bound="ProcessingStatusResponse")
 
@@ -27,6 +31,11 @@ class ProcessingStatusResponse:
         timestamp (datetime.datetime):
         streaming_status (str | Unset): Same values as on the subscription.
         last_processed_block (int | None | Unset):
+        backfill (BackfillProgress | Unset): Present while the subscription is catching up (more than one span behind
+            the confirmed
+            head, several spans fetched at once); absent when it follows the head.
+             Example: {'from_block': 1000, 'to_block': 101000, 'blocks_done': 25000, 'blocks_total': 100001, 'logs': 4100,
+            'logs_per_second': 820.5, 'concurrency': 6}.
     """
 
     subscription_id: int
@@ -37,6 +46,7 @@ class ProcessingStatusResponse:
     last_processed_block: int | None = _attrs_field(
         default=None, converter=unset_to_none
     )
+    backfill: BackfillProgress | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -59,6 +69,10 @@ class ProcessingStatusResponse:
         else:
             last_processed_block = self.last_processed_block
 
+        backfill: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.backfill, Unset):
+            backfill = self.backfill.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -73,11 +87,15 @@ class ProcessingStatusResponse:
             field_dict["streaming_status"] = streaming_status
         if last_processed_block is not UNSET and last_processed_block is not None:
             field_dict["last_processed_block"] = last_processed_block
+        if backfill is not UNSET:
+            field_dict["backfill"] = backfill
 
         return field_dict
 
     @classmethod
     def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.backfill_progress import BackfillProgress  # noqa: PLC0415
+
         d = dict(src_dict)
         subscription_id = d.pop("subscription_id")
 
@@ -100,6 +118,13 @@ class ProcessingStatusResponse:
             d.pop("last_processed_block", UNSET)
         )
 
+        _backfill = d.pop("backfill", UNSET)
+        backfill: BackfillProgress | Unset
+        if isinstance(_backfill, Unset):
+            backfill = UNSET
+        else:
+            backfill = BackfillProgress.from_dict(_backfill)
+
         processing_status_response = cls(
             subscription_id=subscription_id,
             is_processing=is_processing,
@@ -107,6 +132,7 @@ class ProcessingStatusResponse:
             timestamp=timestamp,
             streaming_status=streaming_status,
             last_processed_block=last_processed_block,
+            backfill=backfill,
         )
 
         processing_status_response.additional_properties = d

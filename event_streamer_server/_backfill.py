@@ -1,0 +1,222 @@
+"""Backfill: fetch several ``eth_getLogs`` spans at once, commit them strictly in block order.
+
+When a group of subscriptions is far behind the head, :func:`run_spans` keeps up to
+``Aimd.limit`` spans in flight (sized by :class:`SpanSizer`, which learns the span the provider
+accepts and grows it back when responses are small) and hands each finished span to ``commit``
+in block order only: a later span that arrives first waits for the earlier ones, so a crash
+commits no gap. Spans fetched ahead are bounded in count and in (estimated) bytes. A rate-limit
+answer halves the concurrency and the span is asked again once the endpoint's ``Retry-After``
+has passed (:class:`~._throttle.Throttle` holds every caller back until then).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._rpc import RpcRateLimitedError
+from ._throttle import Aimd
+
+__all__ = ["BackfillProgress", "FetchedSpan", "SpanSizer", "log_bytes", "run_spans"]
+
+logger = logging.getLogger(__name__)
+
+# Consecutive spans with small responses before trying a wider span; doubled after every
+# refusal (a range-capped provider refuses every try), at most _GROW_AFTER_MAX.
+_GROW_AFTER = 32
+_GROW_AFTER_MAX = 4096
+_SMALL_RESPONSE = 1000  # logs
+_RATE_LIMIT_RETRIES = 16
+
+
+@dataclass(slots=True)
+class FetchedSpan:
+    """Blocks ``lo..hi`` fetched: their logs, the hash of block ``hi``, an estimated size."""
+
+    lo: int
+    hi: int
+    logs: list[dict[str, Any]]
+    hi_hash: str
+    nbytes: int = 0
+    pieces: list[tuple[int, int]] = field(default_factory=list)  # (blocks, logs) per call
+    refused: list[int] = field(default_factory=list)  # blocks of each refused call
+
+
+def log_bytes(logs: list[dict[str, Any]]) -> int:
+    """About how much memory these logs hold (their JSON text, a little overhead per log)."""
+    return sum(
+        400 + len(str(log.get("data", ""))) + 70 * len(log.get("topics") or ()) for log in logs
+    )
+
+
+@dataclass(slots=True)
+class BackfillProgress:
+    """One subscription's backfill, for the processing status."""
+
+    from_block: int
+    to_block: int
+    done_to: int  # last block committed
+    started: float  # monotonic seconds
+    logs: int = 0
+
+    def as_json(self, now: float, concurrency: int) -> dict[str, Any]:
+        elapsed = max(now - self.started, 1e-6)
+        return {
+            "from_block": self.from_block,
+            "to_block": self.to_block,
+            "blocks_done": max(0, self.done_to - self.from_block + 1),
+            "blocks_total": self.to_block - self.from_block + 1,
+            "logs": self.logs,
+            "logs_per_second": round(self.logs / elapsed, 1),
+            "concurrency": concurrency,
+        }
+
+
+class SpanSizer:
+    """The span (in blocks) the provider accepts, learned from its refusals.
+
+    After a span that needed splitting, use the widest piece that worked. After
+    ``grow_after`` spans in a row with small responses, try twice as wide (never past
+    ``maximum``), so a span narrowed by one dense stretch grows back; every refusal after
+    that doubles ``grow_after`` (a fixed range cap is not probed over and over).
+    """
+
+    def __init__(self, maximum: int) -> None:
+        if maximum < 1:
+            raise ValueError("maximum must be at least 1")
+        self.maximum = maximum
+        self.size = maximum
+        self.learned = False  # a span has been fetched at this size without refusal
+        self._quiet = 0
+        self.grow_after = _GROW_AFTER
+        self._grown = False
+
+    def observe(self, span: FetchedSpan) -> None:
+        if span.refused:
+            widest = max((blocks for blocks, _ in span.pieces), default=1)
+            self.size = max(1, min(self.size, widest))
+            if self._grown:  # a refusal of a grown span: grow back less eagerly
+                self.grow_after = min(_GROW_AFTER_MAX, self.grow_after * 2)
+            self._grown = False
+            self.learned = True
+            self._quiet = 0
+            return
+        self.learned = True
+        if all(logs < _SMALL_RESPONSE for _, logs in span.pieces):
+            self._quiet += 1
+        else:
+            self._quiet = 0
+        if self._quiet >= self.grow_after and self.size < self.maximum:
+            self.size = min(self.maximum, self.size * 2)
+            self._quiet = 0
+            self._grown = True
+            # The wider span goes out alone, as a probe: a refusal costs one request, not
+            # one per span in flight.
+            self.learned = False
+
+
+# fetch(lo, hi, probe): with ``probe`` the fetch may cover less (lo..x, x < hi) and return
+# after its first accepted call, so a too-wide first guess costs one refusal, not a walk.
+FetchSpan = Callable[[int, int, bool], Awaitable[FetchedSpan]]
+CommitSpan = Callable[[FetchedSpan], Awaitable[None]]
+
+
+async def run_spans(
+    fetch: FetchSpan,
+    commit: CommitSpan,
+    lo: int,
+    hi: int,
+    *,
+    sizer: SpanSizer,
+    aimd: Aimd,
+    max_spans: int,
+    max_bytes: int,
+    before_commit: Callable[[bool], None] | None = None,
+) -> int:
+    """Fetch ``lo..hi`` in spans, concurrently, and ``commit`` them in block order.
+
+    Stops launching after ``max_spans`` spans (the caller's step then re-plans); returns the
+    last block committed. ``before_commit(later_fetched)`` runs before each commit (crash
+    points in tests: whether a later span is already fetched). An error cancels the spans in
+    flight and propagates; everything committed before it stays committed.
+    """
+    inflight: deque[tuple[int, int, asyncio.Task[FetchedSpan]]] = deque()
+    next_lo = lo
+    launched = 0
+    largest = 0  # bytes of the largest span seen: what one still in flight may hold
+    committed = lo - 1
+
+    def ahead_bytes() -> int:
+        """Bytes held or expected by the spans in flight (fetched ones by their size)."""
+        nonlocal largest
+        ready = [
+            t.result().nbytes
+            for _, _, t in inflight
+            if t.done() and not t.cancelled() and t.exception() is None
+        ]
+        largest = max([largest, *ready])
+        return sum(ready) + (len(inflight) - len(ready)) * largest
+
+    async def fetch_retrying(a: int, b: int, probe: bool) -> FetchedSpan:
+        for attempt in range(_RATE_LIMIT_RETRIES):
+            try:
+                span = await fetch(a, b, probe)
+            except RpcRateLimitedError:
+                aimd.on_limited()
+                if attempt + 1 == _RATE_LIMIT_RETRIES:
+                    raise
+                continue  # the endpoint's throttle holds the next attempt back
+            aimd.on_success()
+            return span
+        raise AssertionError("unreachable")
+
+    try:
+        while next_lo <= hi or inflight:
+            # Launch while the window allows: before the first answer teaches the span size,
+            # only one span goes out (a too-wide guess would be refused several times over).
+            while (
+                next_lo <= hi
+                and launched < max_spans
+                and len(inflight) < (aimd.limit if sizer.learned else 1)
+                and ahead_bytes() < max_bytes
+            ):
+                end = min(hi, next_lo + sizer.size - 1)
+                probe = not sizer.learned
+                task = asyncio.create_task(fetch_retrying(next_lo, end, probe))
+                inflight.append((next_lo, end, task))
+                next_lo = end + 1
+                launched += 1
+            if not inflight:
+                break
+            first = inflight[0][2]
+            if not first.done():
+                # Wait for the first span, or any (to learn sizes and launch more), and fail
+                # fast when any span failed.
+                await asyncio.wait([t for _, _, t in inflight], return_when=asyncio.FIRST_COMPLETED)
+                for _, _, t in inflight:
+                    if t.done() and t.exception() is not None:
+                        await t  # raises
+                if not first.done():
+                    continue
+            _, end, task = inflight.popleft()
+            span = await task
+            if span.hi < end:  # a probe covered less: go on right after it
+                assert not inflight, "only a lone probe may cover less than asked"
+                next_lo = span.hi + 1
+            sizer.observe(span)
+            if before_commit is not None:
+                before_commit(any(t.done() for _, _, t in inflight))
+            await commit(span)
+            committed = span.hi
+        return committed
+    finally:
+        for _, _, task in inflight:
+            task.cancel()
+        for _, _, task in inflight:
+            with contextlib.suppress(BaseException):
+                await task

@@ -1,0 +1,273 @@
+"""Backfill planning, pure: span-size learning, AIMD, the rate-limit throttle, in-order commits."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from event_streamer_server._backfill import FetchedSpan, SpanSizer, run_spans
+from event_streamer_server._plan import backfill_limit
+from event_streamer_server._rpc import RpcCallerError, RpcRateLimitedError
+from event_streamer_server._throttle import Aimd, Throttle, retry_after_seconds
+from tests.unit.test_plan import sub
+
+
+def span(lo: int, hi: int, *, logs: int = 0, refused: list[int] | None = None) -> FetchedSpan:
+    return FetchedSpan(lo, hi, [], "0x", pieces=[(hi - lo + 1, logs)], refused=refused or [])
+
+
+# -- span size --------------------------------------------------------------------------------
+def test_a_refusal_teaches_the_widest_piece_that_worked() -> None:
+    sizer = SpanSizer(2000)
+    assert (sizer.size, sizer.learned) == (2000, False)
+    sizer.observe(span(1, 100, refused=[2000]))
+    assert (sizer.size, sizer.learned) == (100, True)
+
+
+def test_the_span_grows_back_after_quiet_spans_and_backs_off_after_refusals() -> None:
+    sizer = SpanSizer(400)
+    sizer.observe(span(1, 100, refused=[400]))
+    for _ in range(sizer.grow_after - 1):
+        sizer.observe(span(1, 100, logs=5))
+    assert sizer.size == 100
+    sizer.observe(span(1, 100, logs=5))
+    assert sizer.size == 200  # grown back ...
+    assert not sizer.learned  # ... tried by a lone probe first
+    sizer.observe(span(1, 100, refused=[200]))
+    assert sizer.size == 100
+    assert sizer.grow_after == 64  # a fixed cap is probed half as often
+
+
+def test_dense_responses_do_not_grow_the_span() -> None:
+    sizer = SpanSizer(400)
+    sizer.observe(span(1, 10, logs=9000, refused=[20]))
+    for _ in range(200):
+        sizer.observe(span(1, 10, logs=9000))
+    assert sizer.size == 10
+
+
+def test_sizes_are_validated() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        SpanSizer(0)
+    with pytest.raises(ValueError, match="at least 1"):
+        Aimd(0)
+
+
+# -- AIMD and the throttle --------------------------------------------------------------------
+def test_aimd_halves_on_a_limit_and_grows_back_by_one_per_window() -> None:
+    aimd = Aimd(8)
+    aimd.on_limited()
+    assert aimd.limit == 4
+    aimd.on_limited()
+    aimd.on_limited()
+    aimd.on_limited()
+    assert aimd.limit == 1  # never below one
+    for _ in range(3):
+        aimd.on_success()
+    assert aimd.limit == 2
+    for _ in range(100):
+        aimd.on_success()
+    assert aimd.limit == 8  # never above the maximum
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_throttle_honours_retry_after_then_paces_below_the_accepted_rate() -> None:
+    clock = Clock()
+    throttle = Throttle(clock=clock)
+    for _ in range(40):  # 40 accepted within the last second, unpaced
+        assert throttle.reserve() == 0
+        throttle.on_accepted()
+        clock.now += 0.02
+    throttle.on_limited(1.0)
+    assert throttle.rate == 20.0  # half the accepted rate (it included a burst)
+    assert throttle.reserve() == pytest.approx(1.0)  # the gate: Retry-After
+    assert throttle.reserve() == pytest.approx(1.05)  # then one slot per 1/20 s
+    # A second rejection inside the same gate is the same signal: no second decrease.
+    throttle.on_limited(1.0)
+    assert throttle.rate == 20.0
+    # Quiet seconds raise the rate again.
+    clock.now += 2.0
+    throttle.on_accepted()
+    assert throttle.rate == 21.0
+
+
+def test_a_limit_before_any_success_only_gates() -> None:
+    clock = Clock()
+    throttle = Throttle(clock=clock)
+    throttle.on_limited(2.0)
+    assert throttle.rate is None
+    assert throttle.reserve() == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [(None, 1.0), ("3", 3.0), ("0.5", 0.5), ("soon", 1.0), ("-4", 1.0), ("nan", 1.0), ("999", 60)],
+)
+def test_retry_after_is_parsed_and_bounded(header: str | None, seconds: float) -> None:
+    assert retry_after_seconds(header) == seconds
+
+
+# -- planning -----------------------------------------------------------------------------------
+def test_a_backfill_stops_short_of_the_next_busy_cursor() -> None:
+    low, high = sub(1, last=10), sub(2, last=500)
+    assert backfill_limit([low, high], [low], safe=1000) == 500
+    done = sub(3, last=1000)
+    assert backfill_limit([low, done], [low], safe=1000) == 1000
+    bounded = sub(4, last=10, end=300)
+    assert backfill_limit([bounded, high], [bounded], safe=1000) == 300
+
+
+# -- fetching concurrently, committing in order ----------------------------------------------
+async def test_spans_answered_out_of_order_commit_in_block_order() -> None:
+    gates: dict[int, asyncio.Event] = {}
+    committed: list[tuple[int, int]] = []
+    in_flight = 0
+    most = 0
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        gate = gates.setdefault(lo, asyncio.Event())
+        await gate.wait()
+        in_flight -= 1
+        return span(lo, hi)
+
+    async def commit(fetched: FetchedSpan) -> None:
+        committed.append((fetched.lo, fetched.hi))
+
+    sizer = SpanSizer(10)
+    sizer.learned = True
+    task = asyncio.create_task(
+        run_spans(fetch, commit, 1, 60, sizer=sizer, aimd=Aimd(4), max_spans=100, max_bytes=1 << 20)
+    )
+    for _ in range(20):  # let the window fill (no I/O: a few loop turns do it)
+        await asyncio.sleep(0)
+    assert len(gates) == 4
+    for lo in sorted(gates, reverse=True):  # answer the latest first
+        gates[lo].set()
+        await asyncio.sleep(0)
+    assert committed == []  # nothing before the first span is in
+    while not task.done():
+        for gate in list(gates.values()):
+            gate.set()
+        await asyncio.sleep(0)
+    assert await task == 60
+    assert committed == [(lo, lo + 9) for lo in range(1, 61, 10)]
+    assert most == 4
+
+
+async def test_a_probe_covers_less_and_the_walk_goes_on_right_after_it() -> None:
+    asked: list[tuple[int, int, bool]] = []
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        asked.append((lo, hi, probe))
+        if probe:
+            return span(lo, lo + 99, refused=[hi - lo + 1])
+        return span(lo, hi)
+
+    committed: list[int] = []
+
+    async def commit(fetched: FetchedSpan) -> None:
+        committed.append(fetched.hi)
+
+    sizer = SpanSizer(2000)
+    last = await run_spans(
+        fetch, commit, 1, 500, sizer=sizer, aimd=Aimd(4), max_spans=100, max_bytes=1 << 20
+    )
+    assert last == 500
+    assert asked[0] == (1, 500, True)
+    assert all(not probe and hi - lo + 1 <= 100 for lo, hi, probe in asked[1:])
+    assert committed == [100, 200, 300, 400, 500]
+
+
+async def test_a_rate_limit_halves_concurrency_and_the_span_is_asked_again() -> None:
+    limited = {21}
+    seen: list[int] = []
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        seen.append(lo)
+        if lo in limited:
+            limited.discard(lo)
+            raise RpcRateLimitedError("HTTP 429")
+        return span(lo, hi)
+
+    committed: list[int] = []
+
+    async def commit(fetched: FetchedSpan) -> None:
+        committed.append(fetched.lo)
+
+    sizer = SpanSizer(10)
+    sizer.learned = True
+    aimd = Aimd(8)
+    await run_spans(fetch, commit, 1, 80, sizer=sizer, aimd=aimd, max_spans=100, max_bytes=1 << 20)
+    assert committed == list(range(1, 81, 10))
+    assert seen.count(21) == 2
+    assert aimd.limit < 8 or aimd._value < 8  # lowered, growing back
+
+
+async def test_an_error_stops_the_walk_after_the_spans_before_it() -> None:
+    committed: list[int] = []
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        if lo == 31:
+            raise RpcCallerError("block 31 alone exceeds the node's limit")
+        return span(lo, hi)
+
+    async def commit(fetched: FetchedSpan) -> None:
+        committed.append(fetched.lo)
+
+    sizer = SpanSizer(10)
+    sizer.learned = True
+    with pytest.raises(RpcCallerError):
+        await run_spans(
+            fetch, commit, 1, 100, sizer=sizer, aimd=Aimd(4), max_spans=100, max_bytes=1 << 20
+        )
+    assert committed == [1, 11, 21][: len(committed)]  # in order, none past the failure
+    assert 31 not in committed
+
+
+async def test_spans_fetched_ahead_are_bounded_in_bytes() -> None:
+    first = asyncio.Event()
+    launched: list[int] = []
+    committed: list[int] = []
+    ahead: list[int] = []  # spans launched, not yet committed, at each later commit
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        launched.append(lo)
+        if lo == 1:
+            await first.wait()
+        fetched = span(lo, hi)
+        fetched.nbytes = 1000
+        return fetched
+
+    async def commit(fetched: FetchedSpan) -> None:
+        committed.append(fetched.lo)
+        if len(committed) > 40:
+            ahead.append(len(launched) - len(committed))
+
+    sizer = SpanSizer(10)
+    sizer.learned = True
+    task = asyncio.create_task(
+        run_spans(fetch, commit, 1, 1000, sizer=sizer, aimd=Aimd(32), max_spans=200, max_bytes=2500)
+    )
+    for _ in range(50):
+        await asyncio.sleep(0)
+    burst = len(launched)
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert len(launched) == burst  # span 1 holds the line: nothing more while 31 KB wait
+    first.set()
+    assert await task == 1000
+    assert committed == list(range(1, 1001, 10))
+    # Once sizes are known, a window of 32 spans holds at most 2.5 KB: three spans.
+    assert ahead
+    assert max(ahead) <= 3
