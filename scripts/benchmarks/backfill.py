@@ -30,9 +30,9 @@ import httpx
 from event_streamer import EventDecoder, EventStreamer, extract_abi_event, subscription_from_abi
 from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import LocalStack, start_local_stack
 
-from ._provider import ProviderProxy
 from ._table import Row
 
 LATENCY = 0.1

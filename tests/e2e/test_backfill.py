@@ -11,8 +11,8 @@ import pytest
 from event_streamer import EventStreamer, subscription_from_abi
 from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import LocalStack, start_local_stack
-from scripts.benchmarks._provider import ProviderProxy
 from tests._cli import run_cli
 from tests._stack import until
 

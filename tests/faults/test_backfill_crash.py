@@ -11,8 +11,8 @@ import pytest
 
 from event_streamer import EventStreamer, subscription_from_abi
 from event_streamer_server.devchain import Anvil, DevChain, Emitter, start_anvil
+from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import register_chain, start_service
-from scripts.benchmarks._provider import ProviderProxy
 from tests._stack import until
 
 pytestmark = pytest.mark.faults

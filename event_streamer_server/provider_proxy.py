@@ -1,4 +1,6 @@
-"""A provider-like JSON-RPC proxy in front of anvil, for backfill benchmarks.
+"""A provider-like JSON-RPC proxy in front of anvil: test your backfill against real limits.
+
+Used by this project's backfill benchmarks and tests, and public for users' own tests.
 
 Adds a fixed latency to every HTTP request and enforces provider limits with provider-style
 errors: a block-range cap on ``eth_getLogs`` (-32005 with a suggested ``data: {from, to}``,
@@ -21,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
+
+__all__ = ["ProviderProxy"]
 
 
 class ProviderProxy:
@@ -145,10 +149,9 @@ class ProviderProxy:
                 return 429, body.encode(), {"Retry-After": str(max(1, math.ceil(wait)))}
             self._rejects.pop(key, None)
         request = json.loads(raw)
-        if isinstance(request, list):
-            answers = [self._one(r) for r in request]
-        else:
-            answers = self._one(request)
+        answers: list[dict[str, Any]] | dict[str, Any] = (
+            [self._one(r) for r in request] if isinstance(request, list) else self._one(request)
+        )
         return 200, json.dumps(answers).encode(), {}
 
     def _one(self, request: dict[str, Any]) -> dict[str, Any]:
