@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._table import Row
 
-BENCHMARKS = ["decode", "stream", "ingest", "memory", "latency", "scaling"]
+BENCHMARKS = ["decode", "stream", "ingest", "memory", "latency", "scaling", "delivery"]
 
 
 def _fmt(value: float | None) -> str:
