@@ -111,6 +111,7 @@ class SQLiteStorage:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
         self._db = db
+        self._incremental_vacuum(db)
         version = self.schema_version
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             logger.info("migrating %s to schema version %d", self.path, number)
@@ -119,6 +120,19 @@ class SQLiteStorage:
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={number}")
+
+    def _incremental_vacuum(self, db: sqlite3.Connection) -> None:
+        """Let deleted pages go back to the file system (retention keeps the file bounded).
+
+        A new file takes the mode before its first table; an existing file needs one VACUUM
+        (a rewrite of the file, once, at the first start of this version).
+        """
+        if int(db.execute("PRAGMA auto_vacuum").fetchone()["auto_vacuum"]) == 2:
+            return
+        db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        if int(db.execute("PRAGMA page_count").fetchone()["page_count"]) > 0:
+            logger.info("rewriting %s once for incremental vacuum", self.path)
+            db.execute("VACUUM")
 
     async def close(self) -> None:
         if self._db is not None:
@@ -351,25 +365,33 @@ class SQLiteStorage:
         token_for: Callable[[int], str],
         now: str,
     ) -> str | None:
-        """Update the subscription's delivered count and resume token; return the token."""
-        top = db.execute(
-            "SELECT MAX(seq) AS seq FROM batches "
-            "WHERE subscription_id = ? AND acked_at IS NOT NULL",
-            (subscription_id,),
-        ).fetchone()["seq"]
-        token = token_for(int(top)) if top is not None else None
+        """Update the subscription's delivered count and resume token; return the token.
+
+        The highest acknowledged seq lives on the subscription row (``acked_seq``): O(1) per
+        ack however long the acknowledged history, and kept when retention removes batches.
+        """
         if fresh:
             last = max(fresh, key=lambda r: int(r["seq"]))
             db.execute(
-                "UPDATE subscriptions SET events_delivered = events_delivered + ?, "
-                "resume_token = ?, last_event_id = ?, updated_at = ? WHERE id = ?",
+                "UPDATE subscriptions SET acked_seq = MAX(acked_seq, ?), "
+                "events_delivered = events_delivered + ?, last_event_id = ?, updated_at = ? "
+                "WHERE id = ?",
                 (
+                    int(last["seq"]),
                     sum(int(r["event_count"]) for r in fresh),
-                    token,
                     last["id"],
                     now,
                     subscription_id,
                 ),
+            )
+        row = db.execute(
+            "SELECT acked_seq FROM subscriptions WHERE id = ?", (subscription_id,)
+        ).fetchone()
+        top = int(row["acked_seq"]) if row is not None else 0
+        token = token_for(top) if top > 0 else None
+        if fresh:
+            db.execute(
+                "UPDATE subscriptions SET resume_token = ? WHERE id = ?", (token, subscription_id)
             )
         return token
 
@@ -388,6 +410,23 @@ class SQLiteStorage:
                 (now, subscription_id, seq),
             )
             self._after_ack(db, subscription_id, fresh, token_for, now)
+
+    @on_db_thread
+    def prune_acknowledged(self, acked_before: str, limit: int) -> int:
+        """Delete up to ``limit`` batches acknowledged before ``acked_before``; return how many.
+
+        One short transaction per call (the caller loops), then free pages go back to the file
+        system (``auto_vacuum=INCREMENTAL``).
+        """
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM batches WHERE rowid IN (SELECT rowid FROM batches "
+                "WHERE acked_at IS NOT NULL AND acked_at < ? LIMIT ?)",
+                (acked_before, limit),
+            ).rowcount
+        if deleted:
+            self.db.execute("PRAGMA incremental_vacuum").fetchall()
+        return int(deleted)
 
     @on_db_thread
     def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:

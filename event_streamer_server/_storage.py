@@ -240,6 +240,16 @@ class Storage(Protocol):
         """Acknowledge every batch with seq <= ``seq`` (a resume token presented), as above."""
         ...
 
+    async def prune_acknowledged(self, acked_before: str, limit: int) -> int:
+        """Delete up to ``limit`` batches acknowledged before ``acked_before`` (ISO 8601, UTC).
+
+        Retention: the service calls it repeatedly (short transactions, so delivery is not
+        blocked) and counts what went. Unacknowledged batches are never removed, and resume
+        tokens and ``events_delivered`` stay as they were. A backend returns the freed space
+        to the file system where it can (SQLite: incremental vacuum).
+        """
+        ...
+
     async def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:
         """Recently processed (block, hash) pairs, newest first (for reorg detection)."""
         ...
