@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ._faults import FaultPoints
 from ._ingest import ChainWorker, IngestManager
+from ._retention import Retention
 from ._rpc import RpcPool
 from ._settings import Settings
 from ._storage import NewChain, Storage
@@ -32,6 +33,7 @@ class Service:
     signer: TokenSigner = field(init=False)
     ingest: IngestManager = field(init=False)
     _sweeper: asyncio.Task[None] | None = None
+    retention: Retention = field(init=False)
     faults: FaultPoints = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +55,12 @@ class Service:
         await self.seed_chains()
         await self.load_chains()
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
+        self.retention = Retention(
+            self.storage,
+            retention=self.settings.ack_retention,
+            interval=self.settings.retention_interval,
+        )
+        self.retention.start()
 
     def begin_shutdown(self) -> None:
         """Close every stream so the server can drain (called before connections are awaited)."""
@@ -65,6 +73,7 @@ class Service:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
         await self.ingest.stop_all()
+        await self.retention.stop()
         await self.rpc.aclose()
         await self.storage.close()
 

@@ -61,6 +61,11 @@ class Settings:
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""
+    # -- delivery and retention (issue 17) --
+    # Acknowledged batches are deleted this many seconds after their acknowledgement (0: at
+    # once); unacknowledged batches are never deleted.
+    ack_retention: float = 3600.0
+    retention_interval: float = 10.0  # seconds between retention passes
     breaker: BreakerSettings = field(default_factory=BreakerSettings)
     chains: tuple[ChainSeed, ...] = ()
 
