@@ -50,7 +50,7 @@ async def first_pass(url: str, sid: int, n: int) -> float:
 
 
 async def measure(quick: bool) -> dict[str, list[float]]:
-    n_blocks = 40 if quick else 200
+    n_blocks = 40 if quick else 600
     rounds = 1 if quick else 3
     n = n_blocks * PER_BLOCK
     rates: dict[str, list[float]] = {"first": [], "getlogs": [], "redeliver": [], "bare": []}
@@ -89,7 +89,10 @@ async def measure(quick: bool) -> dict[str, list[float]]:
                 )
                 rates["bare"].append(
                     run_client(
-                        sys.executable, HERE / "_stream_clients.py", "ours", str(info["url"]),
+                        sys.executable,
+                        HERE / "_stream_clients.py",
+                        "ours",
+                        str(info["url"]),
                         str(n - 100),
                     )
                 )
@@ -106,7 +109,7 @@ def _spread(values: list[float]) -> str:
 def run(quick: bool) -> list[Row]:
     rates = asyncio.run(measure(quick))
     med = {k: statistics.median(v) for k, v in rates.items()}
-    n = (40 if quick else 200) * PER_BLOCK
+    n = (40 if quick else 600) * PER_BLOCK
     rounds = len(rates["first"])
     return [
         Row(
