@@ -42,6 +42,8 @@ P = ParamSpec("P")
 
 # Block hashes kept per subscription for reorg detection.
 HASH_WINDOW = 256
+# Bytes a checkpointed WAL file keeps.
+_WAL_LIMIT = 8 * 1024 * 1024
 # Ids per IN (...) list: well under SQLite's bound-parameter limit.
 _ID_CHUNK = 500
 
@@ -110,6 +112,8 @@ class SQLiteStorage:
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
+        # A checkpointed WAL is cut back to this size (else it keeps its largest size forever).
+        db.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
         self._db = db
         self._incremental_vacuum(db)
         version = self.schema_version
@@ -425,7 +429,8 @@ class SQLiteStorage:
                 (acked_before, limit),
             ).rowcount
         if deleted:
-            self.db.execute("PRAGMA incremental_vacuum").fetchall()
+            # executescript steps the pragma to the end (execute() frees one page per step)
+            self.db.executescript("PRAGMA incremental_vacuum;")
         return int(deleted)
 
     @on_db_thread
