@@ -51,6 +51,17 @@ _JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses"}
 
 Record = dict[str, Any]
 
+# Acks committed together in one transaction at most.
+_ACK_GROUP = 256
+
+
+@dataclasses.dataclass(slots=True)
+class _PendingAck:
+    subscription_id: int
+    batch_ids: list[str]
+    token_for: Callable[[int], str]
+    future: asyncio.Future[AckResult]
+
 
 def _record(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Record:
     """Row factory: column name -> value, JSON columns decoded."""
@@ -84,6 +95,8 @@ class SQLiteStorage:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite3.Connection | None = None
+        self._acks: list[_PendingAck] = []  # waiting for the next ack transaction
+        self._ack_task: asyncio.Task[None] | None = None
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -330,35 +343,82 @@ class SQLiteStorage:
         ).fetchone()
         return int(row["n"])
 
-    @on_db_thread
-    def ack_batches(
+    async def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
     ) -> AckResult:
-        result = AckResult()
+        """Acknowledge (see the protocol); acks arriving together share one transaction.
+
+        Group commit: while one transaction (and its fsync) runs, later acks queue up and the
+        next transaction takes them all, so many streams acknowledging at once cost a few
+        commits instead of one each. A failed transaction fails every ack it held (none of
+        them is committed; each caller answers 5xx and the client sends again).
+        """
+        loop = asyncio.get_running_loop()
+        pending = _PendingAck(subscription_id, list(batch_ids), token_for, loop.create_future())
+        self._acks.append(pending)
+        if self._ack_task is None or self._ack_task.done():
+            self._ack_task = loop.create_task(self._commit_acks(), name="sqlite-acks")
+        return await pending.future
+
+    async def _commit_acks(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._acks:
+            group, self._acks = self._acks[:_ACK_GROUP], self._acks[_ACK_GROUP:]
+            try:
+                results = await loop.run_in_executor(
+                    self._executor, functools.partial(self._ack_group, group)
+                )
+            except BaseException as err:
+                for p in group:
+                    if not p.future.done():
+                        p.future.set_exception(
+                            err if isinstance(err, Exception) else RuntimeError(repr(err))
+                        )
+                if not isinstance(err, Exception):
+                    raise
+                continue
+            for p, result in zip(group, results, strict=True):
+                if not p.future.done():
+                    p.future.set_result(result)
+
+    def _ack_group(self, group: Sequence[_PendingAck]) -> list[AckResult]:
         now = now_iso()
         with self._transaction() as db:
-            found: dict[str, Record] = {}
-            for start in range(0, len(batch_ids), _ID_CHUNK):
-                chunk = batch_ids[start : start + _ID_CHUNK]
-                marks = ", ".join("?" * len(chunk))
-                for r in db.execute(
-                    f"SELECT id, seq, event_count, acked_at FROM batches "
-                    f"WHERE subscription_id = ? AND id IN ({marks})",
-                    [subscription_id, *chunk],
-                ):
-                    found[r["id"]] = r
-            fresh = [r for r in found.values() if r["acked_at"] is None]
-            db.executemany(
-                "UPDATE batches SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
-                [(now, r["id"]) for r in fresh],
-            )
-            for batch_id in dict.fromkeys(batch_ids):
-                if batch_id in found:
-                    result.acknowledged.append(batch_id)
-                    result.events[batch_id] = int(found[batch_id]["event_count"])
-                else:
-                    result.unknown.append(batch_id)
-            result.resume_token = self._after_ack(db, subscription_id, fresh, token_for, now)
+            return [
+                self._ack_in(db, p.subscription_id, p.batch_ids, p.token_for, now) for p in group
+            ]
+
+    def _ack_in(
+        self,
+        db: sqlite3.Connection,
+        subscription_id: int,
+        batch_ids: Sequence[str],
+        token_for: Callable[[int], str],
+        now: str,
+    ) -> AckResult:
+        result = AckResult()
+        found: dict[str, Record] = {}
+        for start in range(0, len(batch_ids), _ID_CHUNK):
+            chunk = batch_ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for r in db.execute(
+                f"SELECT id, seq, event_count, acked_at FROM batches "
+                f"WHERE subscription_id = ? AND id IN ({marks})",
+                [subscription_id, *chunk],
+            ):
+                found[r["id"]] = r
+        fresh = [r for r in found.values() if r["acked_at"] is None]
+        db.executemany(
+            "UPDATE batches SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
+            [(now, r["id"]) for r in fresh],
+        )
+        for batch_id in dict.fromkeys(batch_ids):
+            if batch_id in found:
+                result.acknowledged.append(batch_id)
+                result.events[batch_id] = int(found[batch_id]["event_count"])
+            else:
+                result.unknown.append(batch_id)
+        result.resume_token = self._after_ack(db, subscription_id, fresh, token_for, now)
         return result
 
     def _after_ack(
