@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ._faults import FaultPoints
 from ._ingest import ChainWorker, IngestManager
+from ._newheads import HeadPush
 from ._retention import Retention
 from ._rpc import RpcPool
 from ._settings import Settings
@@ -34,6 +35,7 @@ class Service:
     ingest: IngestManager = field(init=False)
     _sweeper: asyncio.Task[None] | None = None
     retention: Retention = field(init=False)
+    heads: HeadPush = field(init=False)
     faults: FaultPoints = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,6 +54,7 @@ class Service:
                 faults=self.faults,
             )
         )
+        self.heads = HeadPush(self._wake_chain)
         await self.seed_chains()
         await self.load_chains()
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
@@ -74,6 +77,7 @@ class Service:
                 await self._sweeper
         await self.ingest.stop_all()
         await self.retention.stop()
+        await self.heads.stop()
         await self.rpc.aclose()
         await self.storage.close()
 
@@ -130,8 +134,15 @@ class Service:
                 self.rpc.remove(chain_id)
         for chain_id, chain in active.items():
             self.rpc.configure(chain_id, chain.rpc_urls)
+        await self.heads.configure({c: chain.ws_url for c, chain in active.items()})
         self.last_refresh = now_iso()
         return len(chains)
+
+    def _wake_chain(self, chain_id: int) -> None:
+        """A new head (newHeads push): the chain's ingestion steps now, not at its next poll."""
+        worker = self.ingest.workers.get(chain_id)
+        if worker is not None:
+            worker.wake.set()
 
     def connection_count(self, subscription_id: int) -> int:
         return self.hub.count(subscription_id)

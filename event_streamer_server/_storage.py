@@ -33,6 +33,7 @@ CHAIN_FIELDS = (
     "max_blocks_per_request",
     "confirmation_blocks",
     "status",
+    "ws_url",
 )
 SUBSCRIPTION_FIELDS = (
     "topic0",
@@ -57,6 +58,8 @@ class NewChain:
     max_blocks_per_request: int
     confirmation_blocks: int
     status: str
+    # WebSocket endpoint for the newHeads push (None: polling only).
+    ws_url: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.chain_status import ChainStatus, check_chain_status
-from ..types import UNSET, Unset, run_validators
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ChainConfig")
 
@@ -30,6 +30,7 @@ class ChainConfig:
         max_blocks_per_request (int):
         confirmation_blocks (int):
         status (ChainStatus):
+        ws_url (None | str | Unset): WebSocket endpoint for newHeads push (null - polling only).
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
     """
@@ -41,6 +42,7 @@ class ChainConfig:
     max_blocks_per_request: int
     confirmation_blocks: int
     status: ChainStatus
+    ws_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     created_at: datetime.datetime | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,6 +65,12 @@ class ChainConfig:
 
         status: str = self.status
 
+        ws_url: None | str | Unset
+        if isinstance(self.ws_url, Unset):
+            ws_url = UNSET
+        else:
+            ws_url = self.ws_url
+
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
             created_at = self.created_at.isoformat()
@@ -84,6 +92,8 @@ class ChainConfig:
                 "status": status,
             }
         )
+        if ws_url is not UNSET and ws_url is not None:
+            field_dict["ws_url"] = ws_url
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
@@ -108,6 +118,15 @@ class ChainConfig:
 
         status = check_chain_status(d.pop("status"))
 
+        def _parse_ws_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ws_url = _parse_ws_url(d.pop("ws_url", UNSET))
+
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
@@ -130,6 +149,7 @@ class ChainConfig:
             max_blocks_per_request=max_blocks_per_request,
             confirmation_blocks=confirmation_blocks,
             status=status,
+            ws_url=ws_url,
             created_at=created_at,
             updated_at=updated_at,
         )
