@@ -75,11 +75,8 @@ class HeadWatcher:
 
     async def _subscribe(self, session: aiohttp.ClientSession) -> None:
         async with session.ws_connect(self.ws_url, max_msg_size=_MAX_MESSAGE, heartbeat=30.0) as ws:
-            await ws.send_bytes(
-                orjson.dumps(
-                    {"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newHeads"]}
-                )
-            )
+            request = {"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newHeads"]}
+            await ws.send_str(orjson.dumps(request).decode())  # a text frame, as JSON-RPC expects
             async for message in ws:
                 if message.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                     break
