@@ -133,7 +133,10 @@ def handlers(service: Service) -> dict[str, Handler]:
         if legacy and legacy not in urls:
             urls.append(legacy)
         await check_rpc_urls(chain_id, urls)
-        ws_url = body.get("ws_url") or body.get("live_websocket_url")
+        ws_url = body.get("ws_url")
+        legacy_ws = body.get("live_websocket_url")  # the 0.4 field, unchecked by the contract
+        if ws_url is None and legacy_ws and legacy_ws.startswith(("ws://", "wss://")):
+            ws_url = legacy_ws
         check_ws_url(ws_url)
         row = await service.storage.insert_chain(
             NewChain(
