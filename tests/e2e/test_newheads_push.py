@@ -121,7 +121,7 @@ async def test_dropped_newheads_falls_back_to_polling_and_recovers(stack: LocalS
                 await until(lambda: proxy.subscribes == 1, what="the service to subscribe")
                 await emitter.emit_many(0, 1)
                 await until(lambda: values == [0], what="an event with the push on")
-                assert proxy.notifications >= 1
+                await until(lambda: proxy.notifications >= 1, what="a head pushed")
 
                 await proxy.drop()  # the subscription dies; reconnects are refused
                 await emitter.emit_many(1, 1)
@@ -133,7 +133,7 @@ async def test_dropped_newheads_falls_back_to_polling_and_recovers(stack: LocalS
                 seen = proxy.notifications
                 await emitter.emit_many(2, 1)
                 await until(lambda: values == [0, 1, 2], what="an event after recovery")
-                assert proxy.notifications > seen
+                await until(lambda: proxy.notifications > seen, what="heads pushed again")
             finally:
                 await sc.disconnect()
                 await chain.aclose()
