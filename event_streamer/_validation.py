@@ -90,6 +90,7 @@ def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
             max_blocks_per_request=config.max_blocks_per_request,
             confirmation_blocks=config.confirmation_blocks,
             max_concurrent_requests=config.max_concurrent_requests,
+            ws_url=config.ws_url,
             status=config.status,
         )
     if not isinstance(config, ChainConfigUpdate):

@@ -73,6 +73,21 @@ def handlers(service: Service) -> dict[str, Handler]:
         if problems:
             raise ApiError.invalid(*problems)
 
+    def check_ws_url(url: str | None) -> None:
+        """The newHeads WebSocket URL goes through the same host rules as RPC URLs."""
+        if url is None:
+            return
+        try:
+            host = httpx.URL(url).host
+        except (httpx.InvalidURL, ValueError) as err:
+            raise ApiError.field("body.ws_url", f"not a valid URL: {err}", "format") from None
+        if not host:
+            raise ApiError.field("body.ws_url", "not a valid URL: no host", "format")
+        if allowed and host.lower() not in allowed:
+            raise ApiError.field(
+                "body.ws_url", f"host {host} is not in allowed_rpc_hosts", "allowed_hosts"
+            )
+
     async def existing_chain(chain_id: int) -> ChainRow:
         row = await service.storage.get_chain(chain_id)
         return found(row, "Chain", f"No chain with id {chain_id}")
@@ -118,6 +133,11 @@ def handlers(service: Service) -> dict[str, Handler]:
         if legacy and legacy not in urls:
             urls.append(legacy)
         await check_rpc_urls(chain_id, urls)
+        ws_url = body.get("ws_url")
+        legacy_ws = body.get("live_websocket_url")  # the 0.4 field, unchecked by the contract
+        if ws_url is None and legacy_ws and legacy_ws.startswith(("ws://", "wss://")):
+            ws_url = legacy_ws
+        check_ws_url(ws_url)
         row = await service.storage.insert_chain(
             NewChain(
                 chain_id=chain_id,
@@ -128,6 +148,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                 confirmation_blocks=body.get("confirmation_blocks", 12),
                 max_concurrent_requests=body.get("max_concurrent_requests", 6),
                 status=body.get("status", "active"),
+                ws_url=ws_url,
             )
         )
         await service.load_chains()
@@ -137,6 +158,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         chain_id = call.params["chain_id"]
         current = await existing_chain(chain_id)
         changes = {k: call.body[k] for k in _PLAIN_FIELDS if k in call.body}
+        check_ws_url(changes.get("ws_url"))
         if "rpc_urls" in call.body:
             urls = list(dict.fromkeys(call.body["rpc_urls"]))
             if urls != current.rpc_urls:

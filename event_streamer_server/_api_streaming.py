@@ -14,13 +14,15 @@ from starlette.responses import StreamingResponse
 
 from ._http import ApiError, Call, Handler, found
 from ._service import Service
+from ._storage import StoredBatch
 from ._streams import Connection
 from ._time import now_iso
 from ._tokens import InvalidToken
 
 __all__ = ["handlers"]
 
-_PAGE = 100  # batches read from storage at a time
+_PAGE = 50  # batches read from storage at a time (one query)
+_CHUNK_BYTES = 256 * 1024  # lines coalesced into one write, at most about this much
 _MAX_METADATA = 4096  # bytes of X-Client-Metadata kept (the SDK sends at most this much)
 
 logger = logging.getLogger(__name__)
@@ -30,20 +32,34 @@ def handlers(service: Service) -> dict[str, Handler]:
     settings = service.settings
     hub = service.hub
 
-    def batch_line(conn: Connection, batch_id: str, seq: int, count: int, events: bytes) -> bytes:
-        head = orjson.dumps(
-            {
-                "type": "event_batch",
-                "batch_id": batch_id,
-                "response_id": batch_id,
-                "subscription_id": conn.subscription_id,
-                "connection_id": conn.id,
-                "resume_token": service.token_for(conn.subscription_id, seq),
-                "batch_size": count,
-                "timestamp": now_iso(),
-            }
+    def connection_prefix(conn: Connection) -> bytes:
+        """The fields of a batch line that are the same for every batch of a connection."""
+        return b'"subscription_id":%d,"connection_id":%s,' % (
+            conn.subscription_id,
+            orjson.dumps(conn.id),
         )
-        return head[:-1] + b',"events":' + events + b"}\n"
+
+    def batch_line(conn: Connection, prefix: bytes, batch: StoredBatch, stamp: bytes) -> bytes:
+        """One ``event_batch`` line: stored events as they are, only the envelope stamped."""
+        batch_id = orjson.dumps(batch.batch_id)
+        token = service.token_for(conn.subscription_id, batch.seq).encode("ascii")
+        return b"".join(
+            (
+                b'{"type":"event_batch","batch_id":',
+                batch_id,
+                b',"response_id":',
+                batch_id,
+                b",",
+                prefix,
+                b'"resume_token":"',
+                token,
+                b'","batch_size":%d,"timestamp":"' % batch.event_count,
+                stamp,
+                b'","events":',
+                batch.events_json,
+                b"}\n",
+            )
+        )
 
     def heartbeat_line(conn: Connection) -> bytes:
         return (
@@ -59,57 +75,72 @@ def handlers(service: Service) -> dict[str, Handler]:
         )
 
     async def deliver(conn: Connection) -> AsyncIterator[bytes]:
-        """Unacknowledged batches in order, then new ones; heartbeats; error lines."""
+        """Unacknowledged batches in order, then new ones; heartbeats; error lines.
+
+        Lines are coalesced into writes of up to ``_CHUNK_BYTES``; whatever is held is written
+        before the stream waits (for new batches, acks or the next heartbeat).
+        """
         sid = conn.subscription_id
+        prefix = connection_prefix(conn)
+        deadline = settings.ack_deadline
+        in_flight = conn.in_flight  # in send order: the oldest first
         next_heartbeat = time.monotonic()
+        out: list[bytes] = []
+        size = 0
         try:
             while not conn.closed and not hub.closing:
                 now = time.monotonic()
                 if now >= next_heartbeat:
-                    yield heartbeat_line(conn)
+                    out.append(heartbeat_line(conn))
                     next_heartbeat = now + settings.heartbeat_interval
                 while conn.pending:
-                    yield conn.pending.popleft()
-                expired = [
-                    seq
-                    for seq, sent in conn.in_flight.values()
-                    if now - sent > settings.ack_deadline
-                ]
+                    out.append(conn.pending.popleft())
+                expired: dict[str, int] = {}
+                for batch_id, (seq, sent) in in_flight.items():
+                    if now - sent <= deadline:
+                        break  # the rest were sent later
+                    expired[batch_id] = seq
                 if expired:  # redeliver what is still unacknowledged, on this connection too
-                    lowest = min(expired) - 1
+                    stamp = now_iso().encode("ascii")
+                    lowest = min(expired.values()) - 1
                     for batch in await service.storage.unacked_batches(sid, lowest, len(expired)):
-                        if batch.batch_id in conn.in_flight:
-                            conn.in_flight[batch.batch_id] = (batch.seq, time.monotonic())
-                            yield batch_line(
-                                conn,
-                                batch.batch_id,
-                                batch.seq,
-                                batch.event_count,
-                                batch.events_json,
-                            )
-                    for batch_id, (_seq, sent) in list(conn.in_flight.items()):
-                        if now - sent > settings.ack_deadline:
-                            del conn.in_flight[batch_id]  # acknowledged elsewhere meanwhile
-                room = settings.max_inflight_batches - len(conn.in_flight)
+                        if batch.batch_id in in_flight:
+                            del in_flight[batch.batch_id]  # re-inserted last: sent now
+                            in_flight[batch.batch_id] = (batch.seq, now)
+                            expired.pop(batch.batch_id, None)
+                            line = batch_line(conn, prefix, batch, stamp)
+                            out.append(line)
+                            size += len(line)
+                    for batch_id in expired:
+                        in_flight.pop(batch_id, None)  # acknowledged elsewhere meanwhile
+                room = settings.max_inflight_batches - len(in_flight)
                 if room > 0:
                     batches = await service.storage.unacked_batches(
                         sid, conn.sent_upto, min(room, _PAGE)
                     )
-                    for batch in batches:
-                        conn.in_flight[batch.batch_id] = (batch.seq, time.monotonic())
-                        conn.sent_upto = batch.seq
-                        yield batch_line(
-                            conn, batch.batch_id, batch.seq, batch.event_count, batch.events_json
-                        )
                     if batches:
+                        stamp = now_iso().encode("ascii")
+                        for batch in batches:
+                            in_flight[batch.batch_id] = (batch.seq, now)
+                            line = batch_line(conn, prefix, batch, stamp)
+                            out.append(line)
+                            size += len(line)
+                        conn.sent_upto = batches[-1].seq
+                        if size >= _CHUNK_BYTES:
+                            yield b"".join(out)
+                            out, size = [], 0
                         continue
+                if out:  # about to wait: write what is held first
+                    yield b"".join(out)
+                    out, size = [], 0
+                    continue
                 conn.wake.clear()
                 if conn.pending or conn.closed:
                     continue
                 wait = max(0.0, next_heartbeat - time.monotonic())
-                if conn.in_flight:
-                    oldest = min(sent for _, sent in conn.in_flight.values())
-                    wait = min(wait, max(0.0, oldest + settings.ack_deadline - time.monotonic()))
+                if in_flight:
+                    oldest = next(iter(in_flight.values()))[1]
+                    wait = min(wait, max(0.0, oldest + deadline - time.monotonic()))
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(wait):
                         await conn.wake.wait()
@@ -172,6 +203,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             conn.in_flight.pop(batch_id, None)
         hub.notify(sid)
         service.ingest.wake_for(sid)
+        if result.acknowledged:
+            service.retention.acknowledged()
         return result
 
     async def acknowledge_batch(call: Call) -> tuple[int, Any]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from ._faults import FaultPoints
 from ._ingest import ChainWorker, IngestManager
+from ._newheads import HeadPush
+from ._retention import Retention
 from ._rpc import RpcPool
 from ._settings import Settings
 from ._storage import NewChain, Storage
@@ -32,6 +34,8 @@ class Service:
     signer: TokenSigner = field(init=False)
     ingest: IngestManager = field(init=False)
     _sweeper: asyncio.Task[None] | None = None
+    retention: Retention = field(init=False)
+    heads: HeadPush = field(init=False)
     faults: FaultPoints = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,9 +54,16 @@ class Service:
                 faults=self.faults,
             )
         )
+        self.heads = HeadPush(self._wake_chain)
         await self.seed_chains()
         await self.load_chains()
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
+        self.retention = Retention(
+            self.storage,
+            retention=self.settings.ack_retention,
+            interval=self.settings.retention_interval,
+        )
+        self.retention.start()
 
     def begin_shutdown(self) -> None:
         """Close every stream so the server can drain (called before connections are awaited)."""
@@ -65,6 +76,8 @@ class Service:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
         await self.ingest.stop_all()
+        await self.retention.stop()
+        await self.heads.stop()
         await self.rpc.aclose()
         await self.storage.close()
 
@@ -122,8 +135,15 @@ class Service:
                 self.rpc.remove(chain_id)
         for chain_id, chain in active.items():
             self.rpc.configure(chain_id, chain.rpc_urls)
+        await self.heads.configure({c: chain.ws_url for c, chain in active.items()})
         self.last_refresh = now_iso()
         return len(chains)
+
+    def _wake_chain(self, chain_id: int) -> None:
+        """A new head (newHeads push): the chain's ingestion steps now, not at its next poll."""
+        worker = self.ingest.workers.get(chain_id)
+        if worker is not None:
+            worker.wake.set()
 
     def connection_count(self, subscription_id: int) -> int:
         return self.hub.count(subscription_id)

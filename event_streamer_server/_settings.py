@@ -54,7 +54,9 @@ class Settings:
     heartbeat_interval: float = 30.0
     connection_timeout: float = 300.0  # close streams silent (no heartbeat, no ack) this long
     ack_deadline: float = 120.0  # resend a batch on the same stream when unacked this long
-    max_inflight_batches: int = 1000  # unacknowledged batches one stream may be ahead
+    # Unacknowledged batches one stream may be ahead (about 150 bytes of bookkeeping each): the
+    # SDK acknowledges every few seconds, so a smaller window stalls fast consumers.
+    max_inflight_batches: int = 10_000
     batch_size: int = 100
     # Hosts RPC URLs may point at (comma-separated; empty: any). The service makes requests to
     # the URLs clients configure, so deployments should restrict them (SSRF).
@@ -62,6 +64,11 @@ class Settings:
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""
+    # -- delivery and retention (issue 17) --
+    # Acknowledged batches are deleted this many seconds after their acknowledgement (0: at
+    # once); unacknowledged batches are never deleted.
+    ack_retention: float = 3600.0
+    retention_interval: float = 10.0  # seconds between retention passes
     breaker: BreakerSettings = field(default_factory=BreakerSettings)
     chains: tuple[ChainSeed, ...] = ()
 

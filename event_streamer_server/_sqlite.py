@@ -42,12 +42,25 @@ P = ParamSpec("P")
 
 # Block hashes kept per subscription for reorg detection.
 HASH_WINDOW = 256
+# Bytes a checkpointed WAL file keeps.
+_WAL_LIMIT = 8 * 1024 * 1024
 # Ids per IN (...) list: well under SQLite's bound-parameter limit.
 _ID_CHUNK = 500
 
 _JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses"}
 
 Record = dict[str, Any]
+
+# Acks committed together in one transaction at most.
+_ACK_GROUP = 256
+
+
+@dataclasses.dataclass(slots=True)
+class _PendingAck:
+    subscription_id: int
+    batch_ids: list[str]
+    token_for: Callable[[int], str]
+    future: asyncio.Future[AckResult]
 
 
 def _record(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Record:
@@ -82,6 +95,8 @@ class SQLiteStorage:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite3.Connection | None = None
+        self._acks: list[_PendingAck] = []  # waiting for the next ack transaction
+        self._ack_task: asyncio.Task[None] | None = None
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -110,7 +125,10 @@ class SQLiteStorage:
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
+        # A checkpointed WAL is cut back to this size (else it keeps its largest size forever).
+        db.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
         self._db = db
+        self._incremental_vacuum(db)
         version = self.schema_version
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             logger.info("migrating %s to schema version %d", self.path, number)
@@ -119,6 +137,19 @@ class SQLiteStorage:
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={number}")
+
+    def _incremental_vacuum(self, db: sqlite3.Connection) -> None:
+        """Let deleted pages go back to the file system (retention keeps the file bounded).
+
+        A new file takes the mode before its first table; an existing file needs one VACUUM
+        (a rewrite of the file, once, at the first start of this version).
+        """
+        if int(db.execute("PRAGMA auto_vacuum").fetchone()["auto_vacuum"]) == 2:
+            return
+        db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        if int(db.execute("PRAGMA page_count").fetchone()["page_count"]) > 0:
+            logger.info("rewriting %s once for incremental vacuum", self.path)
+            db.execute("VACUUM")
 
     async def close(self) -> None:
         if self._db is not None:
@@ -312,35 +343,82 @@ class SQLiteStorage:
         ).fetchone()
         return int(row["n"])
 
-    @on_db_thread
-    def ack_batches(
+    async def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
     ) -> AckResult:
-        result = AckResult()
+        """Acknowledge (see the protocol); acks arriving together share one transaction.
+
+        Group commit: while one transaction (and its fsync) runs, later acks queue up and the
+        next transaction takes them all, so many streams acknowledging at once cost a few
+        commits instead of one each. A failed transaction fails every ack it held (none of
+        them is committed; each caller answers 5xx and the client sends again).
+        """
+        loop = asyncio.get_running_loop()
+        pending = _PendingAck(subscription_id, list(batch_ids), token_for, loop.create_future())
+        self._acks.append(pending)
+        if self._ack_task is None or self._ack_task.done():
+            self._ack_task = loop.create_task(self._commit_acks(), name="sqlite-acks")
+        return await pending.future
+
+    async def _commit_acks(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._acks:
+            group, self._acks = self._acks[:_ACK_GROUP], self._acks[_ACK_GROUP:]
+            try:
+                results = await loop.run_in_executor(
+                    self._executor, functools.partial(self._ack_group, group)
+                )
+            except BaseException as err:
+                for p in group:
+                    if not p.future.done():
+                        p.future.set_exception(
+                            err if isinstance(err, Exception) else RuntimeError(repr(err))
+                        )
+                if not isinstance(err, Exception):
+                    raise
+                continue
+            for p, result in zip(group, results, strict=True):
+                if not p.future.done():
+                    p.future.set_result(result)
+
+    def _ack_group(self, group: Sequence[_PendingAck]) -> list[AckResult]:
         now = now_iso()
         with self._transaction() as db:
-            found: dict[str, Record] = {}
-            for start in range(0, len(batch_ids), _ID_CHUNK):
-                chunk = batch_ids[start : start + _ID_CHUNK]
-                marks = ", ".join("?" * len(chunk))
-                for r in db.execute(
-                    f"SELECT id, seq, event_count, acked_at FROM batches "
-                    f"WHERE subscription_id = ? AND id IN ({marks})",
-                    [subscription_id, *chunk],
-                ):
-                    found[r["id"]] = r
-            fresh = [r for r in found.values() if r["acked_at"] is None]
-            db.executemany(
-                "UPDATE batches SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
-                [(now, r["id"]) for r in fresh],
-            )
-            for batch_id in dict.fromkeys(batch_ids):
-                if batch_id in found:
-                    result.acknowledged.append(batch_id)
-                    result.events[batch_id] = int(found[batch_id]["event_count"])
-                else:
-                    result.unknown.append(batch_id)
-            result.resume_token = self._after_ack(db, subscription_id, fresh, token_for, now)
+            return [
+                self._ack_in(db, p.subscription_id, p.batch_ids, p.token_for, now) for p in group
+            ]
+
+    def _ack_in(
+        self,
+        db: sqlite3.Connection,
+        subscription_id: int,
+        batch_ids: Sequence[str],
+        token_for: Callable[[int], str],
+        now: str,
+    ) -> AckResult:
+        result = AckResult()
+        found: dict[str, Record] = {}
+        for start in range(0, len(batch_ids), _ID_CHUNK):
+            chunk = batch_ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for r in db.execute(
+                f"SELECT id, seq, event_count, acked_at FROM batches "
+                f"WHERE subscription_id = ? AND id IN ({marks})",
+                [subscription_id, *chunk],
+            ):
+                found[r["id"]] = r
+        fresh = [r for r in found.values() if r["acked_at"] is None]
+        db.executemany(
+            "UPDATE batches SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
+            [(now, r["id"]) for r in fresh],
+        )
+        for batch_id in dict.fromkeys(batch_ids):
+            if batch_id in found:
+                result.acknowledged.append(batch_id)
+                result.events[batch_id] = int(found[batch_id]["event_count"])
+            else:
+                result.unknown.append(batch_id)
+        result.resume_token = self._after_ack(db, subscription_id, fresh, token_for, now)
         return result
 
     def _after_ack(
@@ -351,25 +429,33 @@ class SQLiteStorage:
         token_for: Callable[[int], str],
         now: str,
     ) -> str | None:
-        """Update the subscription's delivered count and resume token; return the token."""
-        top = db.execute(
-            "SELECT MAX(seq) AS seq FROM batches "
-            "WHERE subscription_id = ? AND acked_at IS NOT NULL",
-            (subscription_id,),
-        ).fetchone()["seq"]
-        token = token_for(int(top)) if top is not None else None
+        """Update the subscription's delivered count and resume token; return the token.
+
+        The highest acknowledged seq lives on the subscription row (``acked_seq``): O(1) per
+        ack however long the acknowledged history, and kept when retention removes batches.
+        """
         if fresh:
             last = max(fresh, key=lambda r: int(r["seq"]))
             db.execute(
-                "UPDATE subscriptions SET events_delivered = events_delivered + ?, "
-                "resume_token = ?, last_event_id = ?, updated_at = ? WHERE id = ?",
+                "UPDATE subscriptions SET acked_seq = MAX(acked_seq, ?), "
+                "events_delivered = events_delivered + ?, last_event_id = ?, updated_at = ? "
+                "WHERE id = ?",
                 (
+                    int(last["seq"]),
                     sum(int(r["event_count"]) for r in fresh),
-                    token,
                     last["id"],
                     now,
                     subscription_id,
                 ),
+            )
+        row = db.execute(
+            "SELECT acked_seq FROM subscriptions WHERE id = ?", (subscription_id,)
+        ).fetchone()
+        top = int(row["acked_seq"]) if row is not None else 0
+        token = token_for(top) if top > 0 else None
+        if fresh:
+            db.execute(
+                "UPDATE subscriptions SET resume_token = ? WHERE id = ?", (token, subscription_id)
             )
         return token
 
@@ -388,6 +474,24 @@ class SQLiteStorage:
                 (now, subscription_id, seq),
             )
             self._after_ack(db, subscription_id, fresh, token_for, now)
+
+    @on_db_thread
+    def prune_acknowledged(self, acked_before: str, limit: int) -> int:
+        """Delete up to ``limit`` batches acknowledged before ``acked_before``; return how many.
+
+        One short transaction per call (the caller loops), then free pages go back to the file
+        system (``auto_vacuum=INCREMENTAL``).
+        """
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM batches WHERE rowid IN (SELECT rowid FROM batches "
+                "WHERE acked_at IS NOT NULL AND acked_at < ? LIMIT ?)",
+                (acked_before, limit),
+            ).rowcount
+        if deleted:
+            # executescript steps the pragma to the end (execute() frees one page per step)
+            self.db.executescript("PRAGMA incremental_vacuum;")
+        return int(deleted)
 
     @on_db_thread
     def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:

@@ -76,4 +76,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE chains ADD COLUMN max_concurrent_requests INTEGER NOT NULL DEFAULT 6;
     """,
+    # 4: acknowledgement bookkeeping in O(1) (the highest acknowledged seq kept on the
+    # subscription, so acks never scan acknowledged history), retention (acknowledged
+    # batches found by acknowledgement time), and chains' optional WebSocket endpoint
+    """
+    ALTER TABLE subscriptions ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE subscriptions SET acked_seq = COALESCE(
+        (SELECT MAX(seq) FROM batches
+         WHERE batches.subscription_id = subscriptions.id AND acked_at IS NOT NULL), 0);
+    CREATE INDEX batches_acked ON batches (acked_at) WHERE acked_at IS NOT NULL;
+    ALTER TABLE chains ADD COLUMN ws_url TEXT;
+    """,
 ]

@@ -34,6 +34,7 @@ CHAIN_FIELDS = (
     "confirmation_blocks",
     "status",
     "max_concurrent_requests",
+    "ws_url",
 )
 SUBSCRIPTION_FIELDS = (
     "topic0",
@@ -59,6 +60,8 @@ class NewChain:
     confirmation_blocks: int
     status: str
     max_concurrent_requests: int = field(default=6, kw_only=True)  # spans in flight (backfill)
+    # WebSocket endpoint for the newHeads push (None: polling only).
+    ws_url: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +243,16 @@ class Storage(Protocol):
         self, subscription_id: int, seq: int, token_for: Callable[[int], str]
     ) -> None:
         """Acknowledge every batch with seq <= ``seq`` (a resume token presented), as above."""
+        ...
+
+    async def prune_acknowledged(self, acked_before: str, limit: int) -> int:
+        """Delete up to ``limit`` batches acknowledged before ``acked_before`` (ISO 8601, UTC).
+
+        Retention: the service calls it repeatedly (short transactions, so delivery is not
+        blocked) and counts what went. Unacknowledged batches are never removed, and resume
+        tokens and ``events_delivered`` stay as they were. A backend returns the freed space
+        to the file system where it can (SQLite: incremental vacuum).
+        """
         ...
 
     async def processed_hashes(self, subscription_id: int) -> list[tuple[int, str]]:

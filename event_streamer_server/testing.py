@@ -204,8 +204,9 @@ def register_chain(
     api_key: str | None = None,
     average_block_time: float = 0.1,
     confirmation_blocks: int = 0,
+    ws_url: str | None = None,
 ) -> None:
-    """Add the chain to the service unless it is there already."""
+    """Add the chain to the service unless it is there already (``ws_url``: newHeads push)."""
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     with httpx.Client(base_url=service_url, headers=headers, timeout=30) as http:
         if http.get(f"/api/chains/{chain_id}").status_code == 200:
@@ -219,6 +220,7 @@ def register_chain(
                 "average_block_time": average_block_time,
                 "max_blocks_per_request": 2000,
                 "confirmation_blocks": confirmation_blocks,
+                **({"ws_url": ws_url} if ws_url else {}),
             },
         )
         if response.status_code not in (201, 409):
@@ -237,9 +239,10 @@ def start_local_stack(
     service_port: int = 0,
     rpc_port: int = 0,
     db: str | Path | None = None,
+    ws_push: bool = True,
 ) -> LocalStack:
     """Start anvil and the service (free ports unless given) and register the chain;
-    ``stop()`` ends both."""
+    ``stop()`` ends both. ``ws_push``: register anvil's WebSocket endpoint (newHeads push)."""
     anvil = start_anvil(block_time=block_time, chain_id=chain_id, port=rpc_port)
     try:
         env = {"EVENT_STREAMER_HEARTBEAT_INTERVAL": str(heartbeat_interval), **(service_env or {})}
@@ -256,6 +259,7 @@ def start_local_stack(
             api_key=api_key,
             average_block_time=average_block_time,
             confirmation_blocks=confirmation_blocks,
+            ws_url=anvil.url.replace("http://", "ws://", 1) if ws_push else None,
         )
     except BaseException:
         stack.stop()

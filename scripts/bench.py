@@ -20,7 +20,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._table import Row
 
-BENCHMARKS = ["decode", "stream", "ingest", "memory", "latency", "scaling", "backfill"]
+BENCHMARKS = [
+    "decode",
+    "stream",
+    "ingest",
+    "memory",
+    "latency",
+    "scaling",
+    "delivery",
+    "history",
+    "backfill",
+]
 
 
 def _fmt(value: float | None) -> str:

@@ -2,7 +2,8 @@
 
 Prints steady-state events/s: the clock starts when the first batch arrives (so imports,
 connection and TLS-context setup, which every client pays once, are left out equally) and stops
-at the N-th event after it. KIND: ours | aiohttp | httpx.
+at the N-th event after it. KIND: ours | aiohttp | httpx;
+`ours URL N SUBSCRIPTION_ID` reads that subscription (default 1).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import time
 from collections.abc import AsyncIterator
 
 
-async def ours(url: str, n: int) -> float:
+async def ours(url: str, n: int, subscription_id: int = 1) -> float:
     from event_streamer import EventStreamer
 
     async with EventStreamer(url, "bench") as client:
-        sc = client.create_streaming_client(1, batch_ack_interval=1.0)
+        sc = client.create_streaming_client(subscription_id, batch_ack_interval=1.0)
         done = asyncio.Event()
         count = -1
         start = 0.0
@@ -115,6 +116,9 @@ def main() -> None:
     kind, url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if kind == "memory":
         print(asyncio.run(ours_memory(url, n)))
+        return
+    if kind == "ours" and len(sys.argv) > 4:  # a subscription of the service under test
+        print(f"{asyncio.run(ours(url, n, int(sys.argv[4]))):.1f}")
         return
     runner = {"ours": ours, "aiohttp": bare_aiohttp, "httpx": bare_httpx}[kind]
     print(f"{asyncio.run(runner(url, n)):.1f}")

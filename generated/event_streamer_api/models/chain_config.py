@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.chain_status import ChainStatus, check_chain_status
-from ..types import UNSET, Unset, run_validators
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ChainConfig")
 
@@ -31,6 +31,7 @@ class ChainConfig:
         confirmation_blocks (int):
         status (ChainStatus):
         max_concurrent_requests (int | Unset): eth_getLogs spans fetched at once during backfill.
+        ws_url (None | str | Unset): WebSocket endpoint for newHeads push (null - polling only).
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
     """
@@ -43,6 +44,7 @@ class ChainConfig:
     confirmation_blocks: int
     status: ChainStatus
     max_concurrent_requests: int | Unset = UNSET
+    ws_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     created_at: datetime.datetime | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -67,6 +69,12 @@ class ChainConfig:
 
         max_concurrent_requests = self.max_concurrent_requests
 
+        ws_url: None | str | Unset
+        if isinstance(self.ws_url, Unset):
+            ws_url = UNSET
+        else:
+            ws_url = self.ws_url
+
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
             created_at = self.created_at.isoformat()
@@ -90,6 +98,8 @@ class ChainConfig:
         )
         if max_concurrent_requests is not UNSET:
             field_dict["max_concurrent_requests"] = max_concurrent_requests
+        if ws_url is not UNSET and ws_url is not None:
+            field_dict["ws_url"] = ws_url
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
@@ -116,6 +126,15 @@ class ChainConfig:
 
         max_concurrent_requests = d.pop("max_concurrent_requests", UNSET)
 
+        def _parse_ws_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ws_url = _parse_ws_url(d.pop("ws_url", UNSET))
+
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
@@ -139,6 +158,7 @@ class ChainConfig:
             confirmation_blocks=confirmation_blocks,
             status=status,
             max_concurrent_requests=max_concurrent_requests,
+            ws_url=ws_url,
             created_at=created_at,
             updated_at=updated_at,
         )

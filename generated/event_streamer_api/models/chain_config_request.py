@@ -32,7 +32,9 @@ class ChainConfigRequest:
         status (ChainStatus | Unset):
         historical_rpc_url (None | str | Unset): Accepted for compatibility; appended to rpc_urls when not already
             there.
-        live_websocket_url (None | str | Unset): Accepted for compatibility; unused (the service polls over HTTP).
+        live_websocket_url (None | str | Unset): Accepted for compatibility; used as ws_url when ws_url is absent.
+        ws_url (None | str | Unset): Optional WebSocket endpoint of the node; the service subscribes to newHeads there
+            and ingests as soon as a block arrives (polling stays the fallback).
     """
 
     chain_id: int
@@ -45,6 +47,7 @@ class ChainConfigRequest:
     status: ChainStatus | Unset = UNSET
     historical_rpc_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     live_websocket_url: None | str = _attrs_field(default=None, converter=unset_to_none)
+    ws_url: None | str = _attrs_field(default=None, converter=unset_to_none)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -81,6 +84,12 @@ class ChainConfigRequest:
         else:
             live_websocket_url = self.live_websocket_url
 
+        ws_url: None | str | Unset
+        if isinstance(self.ws_url, Unset):
+            ws_url = UNSET
+        else:
+            ws_url = self.ws_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -104,6 +113,8 @@ class ChainConfigRequest:
             field_dict["historical_rpc_url"] = historical_rpc_url
         if live_websocket_url is not UNSET and live_websocket_url is not None:
             field_dict["live_websocket_url"] = live_websocket_url
+        if ws_url is not UNSET and ws_url is not None:
+            field_dict["ws_url"] = ws_url
 
         return field_dict
 
@@ -153,6 +164,15 @@ class ChainConfigRequest:
             d.pop("live_websocket_url", UNSET)
         )
 
+        def _parse_ws_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ws_url = _parse_ws_url(d.pop("ws_url", UNSET))
+
         chain_config_request = cls(
             chain_id=chain_id,
             name=name,
@@ -164,6 +184,7 @@ class ChainConfigRequest:
             status=status,
             historical_rpc_url=historical_rpc_url,
             live_websocket_url=live_websocket_url,
+            ws_url=ws_url,
         )
 
         chain_config_request.additional_properties = d

@@ -28,6 +28,8 @@ class ChainConfigUpdate:
         confirmation_blocks (int | Unset):
         max_concurrent_requests (int | Unset):
         status (ChainStatus | Unset):
+        ws_url (None | str | Unset): Optional WebSocket endpoint of the node; null turns the push off; the service
+            subscribes to newHeads there and ingests as soon as a block arrives (polling stays the fallback).
     """
 
     name: str | Unset = UNSET
@@ -37,6 +39,7 @@ class ChainConfigUpdate:
     confirmation_blocks: int | Unset = UNSET
     max_concurrent_requests: int | Unset = UNSET
     status: ChainStatus | Unset = UNSET
+    ws_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -61,6 +64,12 @@ class ChainConfigUpdate:
         if not isinstance(self.status, Unset):
             status = self.status
 
+        ws_url: None | str | Unset
+        if isinstance(self.ws_url, Unset):
+            ws_url = UNSET
+        else:
+            ws_url = self.ws_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -78,6 +87,8 @@ class ChainConfigUpdate:
             field_dict["max_concurrent_requests"] = max_concurrent_requests
         if status is not UNSET:
             field_dict["status"] = status
+        if ws_url is not UNSET:
+            field_dict["ws_url"] = ws_url
 
         return field_dict
 
@@ -103,6 +114,15 @@ class ChainConfigUpdate:
         else:
             status = check_chain_status(_status)
 
+        def _parse_ws_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ws_url = _parse_ws_url(d.pop("ws_url", UNSET))
+
         chain_config_update = cls(
             name=name,
             rpc_urls=rpc_urls,
@@ -111,6 +131,7 @@ class ChainConfigUpdate:
             confirmation_blocks=confirmation_blocks,
             max_concurrent_requests=max_concurrent_requests,
             status=status,
+            ws_url=ws_url,
         )
 
         chain_config_update.additional_properties = d
