@@ -170,6 +170,9 @@ class ChainWorker:
             if progressed:
                 continue
             self.wake.clear()
+            if failures:  # backing off a failing node: a new head must not cut the wait short
+                await asyncio.sleep(poll)
+                continue
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(poll):
                     await self.wake.wait()
