@@ -83,6 +83,8 @@ def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
     if isinstance(config, ChainConfigRequest):
         if chain_request(config).chain_id != chain_id:
             raise invalid("config.chain_id", f"is {config.chain_id}, not {chain_id}")
+        # An unset WebSocket endpoint keeps the stored one (None in an update turns the push off).
+        ws = {} if config.ws_url is None else {"ws_url": config.ws_url}
         return ChainConfigUpdate(
             name=config.name,
             rpc_urls=list(config.rpc_urls),
@@ -90,8 +92,8 @@ def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
             max_blocks_per_request=config.max_blocks_per_request,
             confirmation_blocks=config.confirmation_blocks,
             max_concurrent_requests=config.max_concurrent_requests,
-            ws_url=config.ws_url,
             status=config.status,
+            **ws,
         )
     if not isinstance(config, ChainConfigUpdate):
         raise invalid("config", "must be a ChainConfigUpdate or a ChainConfigRequest")

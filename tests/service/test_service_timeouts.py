@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from event_streamer import EventStreamer
+from event_streamer_server import devchain
 from event_streamer_server.devchain import AnvilNotFoundError, DevChain, find_anvil
 from event_streamer_server.testing import LocalStack, start_local_stack
 
@@ -86,5 +87,6 @@ def test_missing_anvil_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.delenv("ANVIL_BIN")
     monkeypatch.chdir(str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(devchain, "__file__", str(tmp_path / "devchain.py"))  # not a checkout
     with pytest.raises(AnvilNotFoundError, match="run `make setup`"):
         find_anvil()
