@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import weakref
 from collections.abc import AsyncGenerator, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
@@ -38,11 +40,10 @@ from ._session import StreamSession
 
 __all__ = ["StreamingClient"]
 
-# Iterations in progress (started, not ended), held until they end: a loop left with `break`
-# (no `async with`, no disconnect) then stays alive until asyncio.run's shutdown closes it
-# properly (acks flushed, connection closed), instead of being finalised half-way when the last
-# reference goes.
-_OPEN: set[AsyncGenerator[EventBatch, None]] = set()
+logger = logging.getLogger("event_streamer._streaming")
+
+# How long stop_streaming() waits for an iteration going on in another task to wind down.
+_STOP_WAIT_SECONDS = 10.0
 
 
 class StreamingClient(ServiceCalls):
@@ -108,7 +109,9 @@ class StreamingClient(ServiceCalls):
         self._driver = StreamDriver(client, self._session, self._handlers, options)
         self._task: asyncio.Task[None] | None = None
         self._restart = False  # a handler asked to start again after a stop
-        self._gen: AsyncGenerator[EventBatch, None] | None = None
+        # The current iteration, weakly: a loop left with `break` is then closed by asyncio as
+        # soon as the loop lets go of it (connection closed, acks flushed).
+        self._gen: weakref.ref[AsyncGenerator[EventBatch, None]] | None = None
 
     # -- handlers -------------------------------------------------------------------------------
     def on_event(self, event_name: str) -> Callable[[H], H]:
@@ -174,9 +177,10 @@ class StreamingClient(ServiceCalls):
                 "the EventStreamer of this streaming client was closed; create a new one"
             )
 
-    def _iterating(self) -> bool:
-        # A generator that has not finished still has its frame.
-        return self._gen is not None and getattr(self._gen, "ag_frame", None) is not None
+    def _iteration(self) -> AsyncGenerator[EventBatch, None] | None:
+        """The iteration in progress, if it is still referenced and not finished."""
+        gen = self._gen() if self._gen is not None else None
+        return gen if gen is not None and getattr(gen, "ag_frame", None) is not None else None
 
     async def connect(self) -> None:
         """Check the subscription is there and reachable (typed errors otherwise)."""
@@ -194,9 +198,12 @@ class StreamingClient(ServiceCalls):
             # on_error handler): start again once the run it interrupted has wound down.
             self._restart = self._session.state is State.STOPPING
             return
-        if self._task is not None and not self._task.done():
+        task = self._task
+        if task is not None and not task.done():
+            # Running already; or another task is stopping it: start again once that is over.
+            self._restart = self._restart or self._session.state is State.STOPPING
             return
-        if self._iterating():
+        if self._driver.active:
             raise StreamStateError("this client is being iterated with async for")
         # Running from here on, before the first await: code that checks is_running right after
         # scheduling its own tasks (the 0.4 README's bulk-ack loop) sees a running client.
@@ -239,29 +246,54 @@ class StreamingClient(ServiceCalls):
     async def stop_streaming(self) -> None:
         """Stop reading, flush pending acknowledgements, stop background tasks. Idempotent;
         ``start_streaming()`` may follow."""
-        before = self._session.state
         self._session.stop()
         self._driver.wake()
         if self._inside_run():
             self._restart = False
             return  # called by a handler: the run stops once the handler returns
+        self._restart = False  # the latest call wins over a start asked while stopping
         task = self._task
         if task is not None and not task.done():
-            if before is State.CONNECTING:  # no way to interrupt a connect but to cancel it
-                task.cancel()
-            await asyncio.wait({task})  # its error, if any, is for wait() to raise
-        gen = self._gen
-        # A generator suspended at its yield (we are in, or outside, the loop body) can be
-        # closed; one running (awaiting I/O in another task) notices the stop by itself.
-        if gen is not None and not getattr(gen, "ag_running", False):
+            # Its error, if any, is for wait() to raise. Wait for this run only (a start
+            # asked meanwhile by another task runs the next one).
+            ended = asyncio.ensure_future(self._driver.ended.wait())
+            try:
+                await asyncio.wait({task, ended}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                ended.cancel()
+        await self._end_iteration()
+
+    async def _end_iteration(self) -> None:
+        """Let an ``async for`` in progress wind down (its acks flushed) before returning."""
+        driver = self._driver
+        if not driver.active:
+            return
+        gen = self._iteration()
+        suspended = gen is not None and not getattr(gen, "ag_running", False)
+        if driver.runner is asyncio.current_task() and suspended:
+            if driver.yielded is not None:
+                # Called in the loop body: the batch in hand finishes, and the loop ends at
+                # its next step (or at break) with the acks flushed.
+                driver.keep = driver.yielded
+                return
+            assert gen is not None
             self._gen = None
-            await gen.aclose()
+            await gen.aclose()  # a loop left with break, still referenced: finish it now
+            return
+        # Iterated in another task (or being closed by asyncio): it notices the stop itself.
+        await driver.wait_ended(_STOP_WAIT_SECONDS)
+        if driver.active:
+            logger.warning(
+                "stream %d: the async-for loop did not end within %gs of the stop",
+                self.subscription_id,
+                _STOP_WAIT_SECONDS,
+            )
 
     async def disconnect(self) -> None:
         """Stop streaming and release the HTTP resources. Idempotent; the client can start
         again (until its EventStreamer is closed)."""
         await self.stop_streaming()
-        if not self._inside_run():  # else the run releases them as it ends
+        if not self._inside_run() and not self._driver.active:  # else the run releases them
             await self._driver.release()
 
     async def resume(self, resume_token: str) -> None:
@@ -291,14 +323,10 @@ class StreamingClient(ServiceCalls):
         self._ensure_usable()
         if self._task is not None and not self._task.done():
             raise StreamStateError("this client is already streaming in the background")
-        prior = self._gen if self._iterating() else None
-        holder: list[AsyncGenerator[EventBatch, None]] = []
-        gen = self._driver.run(
-            yield_batches=True,
-            prior=prior,
-            on_start=lambda: _OPEN.update(holder),
-            on_end=lambda: _OPEN.difference_update(holder),
-        )
-        holder.append(gen)
-        self._gen = gen
+        prior = self._iteration()
+        driver = self._driver
+        if driver.active and driver.runner is not asyncio.current_task():
+            raise StreamStateError("this client is already being iterated in another task")
+        gen = driver.run(yield_batches=True, prior=prior)
+        self._gen = weakref.ref(gen)
         return gen
