@@ -46,6 +46,11 @@ logger = logging.getLogger("event_streamer._streaming")
 _STOP_WAIT_SECONDS = 10.0
 
 
+def _retrieve(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class StreamingClient(ServiceCalls):
     """Receives a subscription's events. Create it with
     :meth:`EventStreamer.create_streaming_client`; use decorators and
@@ -209,9 +214,16 @@ class StreamingClient(ServiceCalls):
         # scheduling its own tasks (the 0.4 README's bulk-ack loop) sees a running client.
         first = self._session.start()
         self._task = asyncio.create_task(self._drain(first), name=f"stream-{self.subscription_id}")
+        # Its error is reported (log, on_error) and raised by wait(); never "never retrieved".
+        self._task.add_done_callback(_retrieve)
         waiter = asyncio.ensure_future(self._driver.connected.wait())
         try:
             await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # The caller gave up on the start (a timeout): no run goes on without it.
+            self._session.stop()
+            self._driver.wake()
+            raise
         finally:
             waiter.cancel()
         if self._task.done() and not self._task.cancelled():

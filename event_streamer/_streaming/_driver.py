@@ -206,6 +206,8 @@ class StreamDriver:
                     finally:
                         self._deadline = None
                         session.connection_closed()
+                    if self.effects.posted:
+                        await self.effects.apply_posted()
                     step = session.next_step()
                 elif isinstance(step, Reconnect):
                     step = await self._backoff(step)
