@@ -278,7 +278,7 @@ class StreamingClient(ServiceCalls):
     async def _end_iteration(self) -> None:
         """Let an ``async for`` in progress wind down (its acks flushed) before returning."""
         driver = self._driver
-        if not driver.active:
+        if not driver.active or driver.runner is self._task:  # none, or a background run
             return
         gen = self._iteration()
         suspended = gen is not None and not getattr(gen, "ag_running", False)
