@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import weakref
 from collections.abc import AsyncGenerator, Callable, Mapping
 from types import TracebackType
@@ -35,15 +34,11 @@ from ._handlers import (
     HeartbeatHandler,
     current_batch,
 )
+from ._iteration import end_iteration
 from ._options import StreamOptions, check_resume_token, merge_attempts
 from ._session import StreamSession
 
 __all__ = ["StreamingClient"]
-
-logger = logging.getLogger("event_streamer._streaming")
-
-# How long stop_streaming() waits for an iteration going on in another task to wind down.
-_STOP_WAIT_SECONDS = 10.0
 
 
 def _retrieve(task: asyncio.Task[None]) -> None:
@@ -273,33 +268,7 @@ class StreamingClient(ServiceCalls):
                 await asyncio.wait({task, ended}, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 ended.cancel()
-        await self._end_iteration()
-
-    async def _end_iteration(self) -> None:
-        """Let an ``async for`` in progress wind down (its acks flushed) before returning."""
-        driver = self._driver
-        if not driver.active or driver.runner is self._task:  # none, or a background run
-            return
-        gen = self._iteration()
-        suspended = gen is not None and not getattr(gen, "ag_running", False)
-        if driver.runner is asyncio.current_task() and suspended:
-            if driver.yielded is not None:
-                # Called in the loop body: the batch in hand finishes, and the loop ends at
-                # its next step (or at break) with the acks flushed.
-                driver.keep = driver.yielded
-                return
-            assert gen is not None
-            self._gen = None
-            await gen.aclose()  # a loop left with break, still referenced: finish it now
-            return
-        # Iterated in another task (or being closed by asyncio): it notices the stop itself.
-        await driver.wait_ended(_STOP_WAIT_SECONDS)
-        if driver.active:
-            logger.warning(
-                "stream %d: the async-for loop did not end within %gs of the stop",
-                self.subscription_id,
-                _STOP_WAIT_SECONDS,
-            )
+        await end_iteration(self._driver, self._iteration(), self._task)
 
     async def disconnect(self) -> None:
         """Stop streaming and release the HTTP resources. Idempotent; the client can start

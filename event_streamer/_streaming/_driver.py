@@ -256,16 +256,7 @@ class StreamDriver:
         await self.effects.cancel_later()
         if self.session.state is State.STOPPING and self.session.connection_id is not None:
             await self.effects.stop_acks()
-            if not bounded:
-                await self.effects.flush()
-                return
-            flush = asyncio.ensure_future(self.effects.flush())
-            try:
-                await asyncio.wait({flush}, timeout=_LEAVING_FLUSH_SECONDS)
-            finally:
-                if not flush.done():
-                    logger.warning("acks not flushed within %gs of leaving", _LEAVING_FLUSH_SECONDS)
-                    flush.cancel()
+            await self.effects.flush(within=_LEAVING_FLUSH_SECONDS if bounded else None)
 
     async def _handler_failed(self, batch: EventBatch, error: Exception) -> None:
         logger.warning("handler failed on batch %s: %r", batch.batch_id, error)

@@ -143,8 +143,18 @@ class Effects:
             self._ack_wake.clear()
             await self.flush()
 
-    async def flush(self) -> None:
-        """Send queued acks in bulk; keep them on failure (sent again later)."""
+    async def flush(self, *, within: float | None = None) -> None:
+        """Send queued acks in bulk; keep them on failure (sent again later). ``within``: in a
+        task of its own for that long at most (the caller is being cancelled or closed)."""
+        if within is not None:
+            task = asyncio.ensure_future(self.flush())
+            try:
+                await asyncio.wait({task}, timeout=within)
+            finally:
+                if not task.done():
+                    logger.warning("acks not flushed within %gs of leaving", within)
+                    task.cancel()
+            return
         session = self.session
         while (flush := session.acks_due()) is not None:
             ids = flush.batch_ids
