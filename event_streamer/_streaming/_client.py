@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncGenerator, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
@@ -33,16 +34,16 @@ from ._handlers import (
     HeartbeatHandler,
     current_batch,
 )
+from ._iteration import end_iteration
 from ._options import StreamOptions, check_resume_token, merge_attempts
 from ._session import StreamSession
 
 __all__ = ["StreamingClient"]
 
-# Iterations in progress (started, not ended), held until they end: a loop left with `break`
-# (no `async with`, no disconnect) then stays alive until asyncio.run's shutdown closes it
-# properly (acks flushed, connection closed), instead of being finalised half-way when the last
-# reference goes.
-_OPEN: set[AsyncGenerator[EventBatch, None]] = set()
+
+def _retrieve(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 class StreamingClient(ServiceCalls):
@@ -108,7 +109,9 @@ class StreamingClient(ServiceCalls):
         self._driver = StreamDriver(client, self._session, self._handlers, options)
         self._task: asyncio.Task[None] | None = None
         self._restart = False  # a handler asked to start again after a stop
-        self._gen: AsyncGenerator[EventBatch, None] | None = None
+        # The current iteration, weakly: a loop left with `break` is then closed by asyncio as
+        # soon as the loop lets go of it (connection closed, acks flushed).
+        self._gen: weakref.ref[AsyncGenerator[EventBatch, None]] | None = None
 
     # -- handlers -------------------------------------------------------------------------------
     def on_event(self, event_name: str) -> Callable[[H], H]:
@@ -174,9 +177,10 @@ class StreamingClient(ServiceCalls):
                 "the EventStreamer of this streaming client was closed; create a new one"
             )
 
-    def _iterating(self) -> bool:
-        # A generator that has not finished still has its frame.
-        return self._gen is not None and getattr(self._gen, "ag_frame", None) is not None
+    def _iteration(self) -> AsyncGenerator[EventBatch, None] | None:
+        """The iteration in progress, if it is still referenced and not finished."""
+        gen = self._gen() if self._gen is not None else None
+        return gen if gen is not None and getattr(gen, "ag_frame", None) is not None else None
 
     async def connect(self) -> None:
         """Check the subscription is there and reachable (typed errors otherwise)."""
@@ -194,17 +198,27 @@ class StreamingClient(ServiceCalls):
             # on_error handler): start again once the run it interrupted has wound down.
             self._restart = self._session.state is State.STOPPING
             return
-        if self._task is not None and not self._task.done():
+        task = self._task
+        if task is not None and not task.done():
+            # Running already; or another task is stopping it: start again once that is over.
+            self._restart = self._restart or self._session.state is State.STOPPING
             return
-        if self._iterating():
+        if self._driver.active:
             raise StreamStateError("this client is being iterated with async for")
         # Running from here on, before the first await: code that checks is_running right after
         # scheduling its own tasks (the 0.4 README's bulk-ack loop) sees a running client.
         first = self._session.start()
         self._task = asyncio.create_task(self._drain(first), name=f"stream-{self.subscription_id}")
+        # Its error is reported (log, on_error) and raised by wait(); never "never retrieved".
+        self._task.add_done_callback(_retrieve)
         waiter = asyncio.ensure_future(self._driver.connected.wait())
         try:
             await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # The caller gave up on the start (a timeout): no run goes on without it.
+            self._session.stop()
+            self._driver.wake()
+            raise
         finally:
             waiter.cancel()
         if self._task.done() and not self._task.cancelled():
@@ -239,29 +253,28 @@ class StreamingClient(ServiceCalls):
     async def stop_streaming(self) -> None:
         """Stop reading, flush pending acknowledgements, stop background tasks. Idempotent;
         ``start_streaming()`` may follow."""
-        before = self._session.state
         self._session.stop()
         self._driver.wake()
         if self._inside_run():
             self._restart = False
             return  # called by a handler: the run stops once the handler returns
+        self._restart = False  # the latest call wins over a start asked while stopping
         task = self._task
         if task is not None and not task.done():
-            if before is State.CONNECTING:  # no way to interrupt a connect but to cancel it
-                task.cancel()
-            await asyncio.wait({task})  # its error, if any, is for wait() to raise
-        gen = self._gen
-        # A generator suspended at its yield (we are in, or outside, the loop body) can be
-        # closed; one running (awaiting I/O in another task) notices the stop by itself.
-        if gen is not None and not getattr(gen, "ag_running", False):
-            self._gen = None
-            await gen.aclose()
+            # Its error, if any, is for wait() to raise. Wait for this run only (a start
+            # asked meanwhile by another task runs the next one).
+            ended = asyncio.ensure_future(self._driver.ended.wait())
+            try:
+                await asyncio.wait({task, ended}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                ended.cancel()
+        await end_iteration(self._driver, self._iteration(), self._task)
 
     async def disconnect(self) -> None:
         """Stop streaming and release the HTTP resources. Idempotent; the client can start
         again (until its EventStreamer is closed)."""
         await self.stop_streaming()
-        if not self._inside_run():  # else the run releases them as it ends
+        if not self._inside_run() and not self._driver.active:  # else the run releases them
             await self._driver.release()
 
     async def resume(self, resume_token: str) -> None:
@@ -291,14 +304,10 @@ class StreamingClient(ServiceCalls):
         self._ensure_usable()
         if self._task is not None and not self._task.done():
             raise StreamStateError("this client is already streaming in the background")
-        prior = self._gen if self._iterating() else None
-        holder: list[AsyncGenerator[EventBatch, None]] = []
-        gen = self._driver.run(
-            yield_batches=True,
-            prior=prior,
-            on_start=lambda: _OPEN.update(holder),
-            on_end=lambda: _OPEN.difference_update(holder),
-        )
-        holder.append(gen)
-        self._gen = gen
+        prior = self._iteration()
+        driver = self._driver
+        if driver.active and driver.runner is not asyncio.current_task():
+            raise StreamStateError("this client is already being iterated in another task")
+        gen = driver.run(yield_batches=True, prior=prior)
+        self._gen = weakref.ref(gen)
         return gen

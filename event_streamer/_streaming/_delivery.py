@@ -41,6 +41,7 @@ class Delivery:
         self.stats = StreamStats()
         self.start_token = resume_token  # where a manual-ack stream resumes
         self.token = resume_token  # after the last fully handled batch
+        self.pinned = False  # resume() asked for a token while a batch was handled: keep it
         self.acks = AckQueue(max_retries=max_ack_retries)
         self.in_dispatch: EventBatch | None = None
         self.attempts: dict[str, int] = {}  # batch id -> failed handler runs
@@ -116,7 +117,8 @@ class Delivery:
         self.end_dispatch(batch)
         if self.attempts:
             self.attempts.pop(batch.batch_id, None)
-        self.token = batch.resume_token
+        if not self.pinned:
+            self.token = batch.resume_token
         last = batch.last_block
         if last is not None:
             self.stats.last_block = max(last, self.stats.last_block or 0)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator
 
 import httpx
 
 from .._errors import transport_error
 from .._messages import EventBatch
-from ..exceptions import EventStreamerSDKError
+from ..exceptions import EventStreamerSDKError, EventStreamerTimeoutError
 from ._actions import (
     Action,
     CheckCompletion,
@@ -29,6 +29,7 @@ from ._actions import (
     Reconnect,
     Report,
     State,
+    StreamStateError,
 )
 from ._control import StreamControl
 from ._effects import Effects
@@ -40,6 +41,8 @@ from ._transport import BodyReader, StreamResponse, new_http
 __all__ = ["StreamDriver"]
 
 logger = logging.getLogger("event_streamer._streaming")
+
+_LEAVING_FLUSH_SECONDS = 5.0  # acks flushed when cancelled or closed mid-stream, at most this
 
 
 class StreamDriver:
@@ -63,6 +66,10 @@ class StreamDriver:
         self.effects = Effects(control, session, handlers, options, wake=self.wake)
         self._nudge = asyncio.Event()  # ends a backoff pause early (stop, resume)
         self._deadline: asyncio.Timeout | None = None  # the reader's, while it waits on I/O
+        self.active = False  # a run is in progress (from its first step to its wind-down)
+        self.ended = asyncio.Event()  # set once the last run wound down
+        self.runner: asyncio.Task[object] | None = None  # the task a run iterates in
+        self.keep: EventBatch | None = None  # stop asked in the body: this batch finishes
 
     # -- resources ------------------------------------------------------------------------------
     async def release(self) -> None:
@@ -76,7 +83,9 @@ class StreamDriver:
         self._nudge.set()
         deadline = self._deadline
         if deadline is not None and not deadline.expired() and deadline.when() is not None:
-            deadline.reschedule(asyncio.get_running_loop().time())
+            # RuntimeError: that deadline's block was just left (nothing left to cut short).
+            with contextlib.suppress(RuntimeError):
+                deadline.reschedule(asyncio.get_running_loop().time())
 
     # -- the one generator ----------------------------------------------------------------------
     async def run(
@@ -84,24 +93,25 @@ class StreamDriver:
         *,
         yield_batches: bool,
         prior: AsyncGenerator[EventBatch, None] | None = None,
-        on_start: Callable[[], None] | None = None,
-        on_end: Callable[[], None] | None = None,
         started: Action | None = None,
     ) -> AsyncGenerator[EventBatch, None]:
         """Stream until stopped, failed or completed; yield batches when ``yield_batches``.
-        ``on_start`` is called once the session started, ``on_end`` once the run wound down.
         ``started``: the first step of a session the caller already started."""
         if prior is not None:
             await prior.aclose()  # a loop left with break: finish it before starting again
+        if self.active:  # one being closed by asyncio (a loop left with break): let it end
+            await self.wait_ended(_LEAVING_FLUSH_SECONDS * 2)
+            if self.active:
+                raise StreamStateError("the previous iteration of this client is still running")
         session = self.session
         step: Action | None = started if started is not None else session.start()
-        if on_start is not None:
-            on_start()
         loop = asyncio.get_running_loop()
         handlers = self.handlers
         # Everything happens in this one generator, none nested: asyncio's shutdown closes
         # every open async generator at once, and a nested one closed first is what made
         # "generator didn't stop after athrow()" appear at exit.
+        self.active, self.runner, self.keep = True, asyncio.current_task(), None
+        self.ended.clear()
         try:
             self.connected.clear()
             if self._http is None:
@@ -110,24 +120,28 @@ class StreamDriver:
             while step is not None:
                 if isinstance(step, Connect):
                     try:
-                        async with StreamResponse(
-                            self._http,
-                            self.control.service_url,
-                            session.subscription_id,
-                            step.resume_token,
-                            self._metadata,
-                        ) as response:
-                            body = BodyReader(response)
-                            heartbeats: asyncio.Task[None] | None = None
-                            try:
-                                heartbeats = await self._opened(response)
-                                liveness = session.liveness_timeout
-                                # Stopped or resumed while connecting: the deadline ends it now.
-                                first_wait = liveness if heartbeats is not None else 0.0
-                                # The deadline runs only while we wait for bytes: handlers and
-                                # the async-for body never count against liveness.
-                                async with asyncio.timeout(None) as deadline:
-                                    self._deadline = deadline
+                        # One deadline per connection: the wait for the response headers, then
+                        # each wait for bytes (handlers and the async-for body never count
+                        # against it). wake() (stop, resume) moves it to now.
+                        async with asyncio.timeout(None) as deadline:
+                            self._deadline = deadline
+                            deadline.reschedule(loop.time() + self._connect_timeout())
+                            async with StreamResponse(
+                                self._http,
+                                self.control.service_url,
+                                session.subscription_id,
+                                step.resume_token,
+                                self._metadata,
+                            ) as response:
+                                deadline.reschedule(None)
+                                body = BodyReader(response)
+                                heartbeats: asyncio.Task[None] | None = None
+                                leaving = False  # cancelled, or the consumer went away
+                                try:
+                                    heartbeats = await self._opened(response)
+                                    liveness = session.liveness_timeout
+                                    # Stopped or resumed while connecting: end it now.
+                                    first_wait = liveness if heartbeats is not None else 0.0
                                     deadline.reschedule(loop.time() + first_wait)
                                     while chunk := await body.read():
                                         deadline.reschedule(None)
@@ -161,15 +175,27 @@ class StreamDriver:
                                         self._deadline = None
                                         now = loop.time()
                                         await self.effects.apply(session.stream_ended(now=now))
-                            finally:
-                                # Still connected: when stopping, acks go out first (the
-                                # service forgets a connection when its stream ends).
-                                self._deadline = None
-                                await self._closing(heartbeats)
-                                await body.aclose()
-                    except TimeoutError:  # the deadline's: silence, or a wake()
-                        if session.state is State.STREAMING:
-                            await self.effects.apply(session.liveness_expired(now=loop.time()))
+                                except (asyncio.CancelledError, GeneratorExit):
+                                    # Not the deadline's own cancellation: the task was
+                                    # cancelled or the loop left. Acks of handled batches
+                                    # still go out.
+                                    if not deadline.expired():
+                                        leaving = True
+                                        session.stop()
+                                    raise
+                                finally:
+                                    # Still connected: when stopping, acks go out first (the
+                                    # service forgets a connection when its stream ends).
+                                    self._deadline = None
+                                    await self._closing(heartbeats, bounded=leaving)
+                                    await body.aclose()
+                    except TimeoutError:  # the deadline's: no headers, silence, or a wake()
+                        now = loop.time()
+                        if session.state is State.CONNECTING:
+                            late = self._connect_timed_out()
+                            await self.effects.apply(session.connection_failed(late, now=now))
+                        elif session.state is State.STREAMING:
+                            await self.effects.apply(session.liveness_expired(now=now))
                     except httpx.TransportError as err:
                         failure = transport_error(err, "GET", self._stream_url())
                         await self.effects.apply(
@@ -178,7 +204,10 @@ class StreamDriver:
                     except EventStreamerSDKError as err:
                         await self.effects.apply(session.connection_failed(err, now=loop.time()))
                     finally:
+                        self._deadline = None
                         session.connection_closed()
+                    if self.effects.posted:
+                        await self.effects.apply_posted()
                     step = session.next_step()
                 elif isinstance(step, Reconnect):
                     step = await self._backoff(step)
@@ -190,8 +219,8 @@ class StreamDriver:
             try:
                 await self._wind_down()
             finally:
-                if on_end is not None:
-                    on_end()
+                self.active, self.runner, self.keep = False, None, None
+                self.ended.set()
 
     def _stream_url(self) -> str:
         return f"{self.control.service_url}/subscriptions/{self.session.subscription_id}/stream"
@@ -207,9 +236,19 @@ class StreamDriver:
             self.effects.wake_acks()  # acks held for a dead connection can go out now
         return asyncio.create_task(self.effects.heartbeats(), name="stream-heartbeats")
 
-    async def _closing(self, heartbeats: asyncio.Task[None] | None) -> None:
+    def _connect_timeout(self) -> float:
+        """How long to wait for the response headers: the facade's timeout, else liveness."""
+        return self.control.timeout.read or self.session.liveness_timeout
+
+    def _connect_timed_out(self) -> EventStreamerTimeoutError:
+        seconds = self._connect_timeout()
+        message = f"no response to GET {self._stream_url()} within {seconds:g}s"
+        return EventStreamerTimeoutError(message)
+
+    async def _closing(self, heartbeats: asyncio.Task[None] | None, *, bounded: bool) -> None:
         """Before the response closes: stop heartbeats; when stopping, flush acks first (the
-        service forgets a connection when its stream ends)."""
+        service forgets a connection when its stream ends). ``bounded``: the run is being
+        cancelled or closed, so the flush runs in a task of its own, for a few seconds at most."""
         if heartbeats is not None:
             heartbeats.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -217,7 +256,7 @@ class StreamDriver:
         await self.effects.cancel_later()
         if self.session.state is State.STOPPING and self.session.connection_id is not None:
             await self.effects.stop_acks()
-            await self.effects.flush()
+            await self.effects.flush(within=_LEAVING_FLUSH_SECONDS if bounded else None)
 
     async def _handler_failed(self, batch: EventBatch, error: Exception) -> None:
         logger.warning("handler failed on batch %s: %r", batch.batch_id, error)
@@ -251,8 +290,18 @@ class StreamDriver:
         """``break`` (or an exception) in the async-for body, without ``async with``."""
         self.yielded = None
         if self.session.in_dispatch is batch:
-            self.session.batch_abandoned(batch)  # not handled: it is redelivered
+            if self.keep is batch:  # stop_streaming() was called in the body
+                self.session.batch_handled(batch)
+            else:
+                self.session.batch_abandoned(batch)  # not handled: it is redelivered
         self.session.stop()
+
+    async def wait_ended(self, seconds: float) -> None:
+        """Wait (at most ``seconds``) for a run going on in another task to wind down."""
+        if self.active:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self.ended.wait()
 
     def mark_yielded_handled(self) -> None:
         """``async with`` left normally: the batch in the body counts as handled."""

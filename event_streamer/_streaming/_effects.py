@@ -48,6 +48,7 @@ class Effects:
         self._ack_wake = asyncio.Event()
         self._ack_task: asyncio.Task[None] | None = None
         self._later: asyncio.Task[None] | None = None  # a delayed completion check
+        self.posted: list[Action] = []  # from background tasks, for the driver to carry out
 
     async def apply(self, actions: list[Action]) -> None:
         """Carry out the immediate actions of a transition; wake the reader if it must go."""
@@ -58,6 +59,11 @@ class Effects:
                 await self.check_completion(action)
         if self.session.state is not State.STREAMING:
             self._wake()
+
+    async def apply_posted(self) -> None:
+        """Carry out, in the driver's task, what background tasks decided."""
+        posted, self.posted = self.posted, []
+        await self.apply(posted)
 
     async def report(self, error: StreamingError) -> None:
         if error.timestamp is None:
@@ -115,7 +121,10 @@ class Effects:
                 session.heartbeat_sent()
             except EventStreamerNotFoundError:
                 now = asyncio.get_running_loop().time()
-                await self.apply(session.connection_gone(beat.connection_id, now=now))
+                # Reported by the driver's task, not this one: an on_error callback that stops
+                # the stream would otherwise cancel itself halfway (this task is cancelled).
+                self.posted.extend(session.connection_gone(beat.connection_id, now=now))
+                self._wake()
                 return
             except EventStreamerSDKError as err:
                 logger.debug("client heartbeat failed: %s", err)
@@ -134,8 +143,18 @@ class Effects:
             self._ack_wake.clear()
             await self.flush()
 
-    async def flush(self) -> None:
-        """Send queued acks in bulk; keep them on failure (sent again later)."""
+    async def flush(self, *, within: float | None = None) -> None:
+        """Send queued acks in bulk; keep them on failure (sent again later). ``within``: in a
+        task of its own for that long at most (the caller is being cancelled or closed)."""
+        if within is not None:
+            task = asyncio.ensure_future(self.flush())
+            try:
+                await asyncio.wait({task}, timeout=within)
+            finally:
+                if not task.done():
+                    logger.warning("acks not flushed within %gs of leaving", within)
+                    task.cancel()
+            return
         session = self.session
         while (flush := session.acks_due()) is not None:
             ids = flush.batch_ids

@@ -125,6 +125,7 @@ class StreamSession(Chores):
 
     def _connect(self) -> Connect:
         self.state, self._next = State.CONNECTING, None
+        self.delivery.pinned = False
         return Connect(self.delivery.connect_token())
 
     def connection_opened(self, connection_id: str | None) -> list[Action]:
@@ -164,7 +165,11 @@ class StreamSession(Chores):
 
     def resume(self, resume_token: str) -> list[Action]:
         """Continue from ``resume_token``: reconnect now if running, else at the next start."""
-        self.delivery.start_token = self.delivery.token = resume_token
+        delivery = self.delivery
+        delivery.start_token = delivery.token = resume_token
+        # Asked while a batch is handled (a handler, the async-for body): the requested token
+        # wins over that batch's own.
+        delivery.pinned = delivery.in_dispatch is not None
         if self.state in _LIVE:
             why = "reconnecting from a new resume token"
             return self._lose("RESUMED", why, now=0.0, penalty=False, asked=True)

@@ -339,3 +339,189 @@ async def test_a_task_scheduled_before_start_sees_a_running_client(scripted: Any
         await task
         await sc.disconnect()
     assert seen == [True]
+
+
+# -- review findings: stopping, cancelling and leaving an async-for loop ---------------------------
+def two_batches(cid: str) -> Any:
+    return lines(batch("b1", [1], 1), batch("b2", [2], 2))
+
+
+async def test_closing_the_parent_from_another_task_flushes_the_acks_of_async_for(
+    scripted: Any,
+) -> None:
+    service: ScriptedService = scripted(two_batches)
+    client = EventStreamer(service.url, "me", max_retries=0)
+    sc = client.create_streaming_client(1, batch_ack_interval=3600)
+    seen: list[str] = []
+    consumer = asyncio.create_task(collect(sc, seen))
+    await until(lambda: sc.get_current_resume_token() == "rt_2", within=10, what="b2 handled")
+    await client.close()
+    await asyncio.wait_for(consumer, 10)
+    assert seen == ["b1", "b2"]
+    assert service.acked() == ["b1", "b2"]
+
+
+@pytest.mark.parametrize("with_block", [True, False])
+async def test_cancelling_the_consumer_task_flushes_the_acks(
+    scripted: Any, with_block: bool
+) -> None:
+    service: ScriptedService = scripted(two_batches)
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1, batch_ack_interval=3600)
+        seen: list[str] = []
+
+        async def consume() -> None:
+            if with_block:
+                async with sc:
+                    await collect(sc, seen)
+            else:
+                await collect(sc, seen)
+
+        consumer = asyncio.create_task(consume())
+        await until(lambda: sc.get_current_resume_token() == "rt_2", within=10, what="b2")
+        consumer.cancel()
+        await asyncio.gather(consumer, return_exceptions=True)
+        assert service.acked() == ["b1", "b2"]
+        assert sc.state is StreamState.STOPPED
+
+
+@pytest.mark.parametrize("with_block", [True, False])
+async def test_stop_in_the_loop_body_lets_the_batch_in_hand_finish(
+    scripted: Any, with_block: bool
+) -> None:
+    service: ScriptedService = scripted(two_batches)
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1, batch_ack_interval=3600)
+        seen: list[str] = []
+        if with_block:
+            async with sc:
+                async for item in sc:
+                    seen.append(item.batch_id)
+                    if item.batch_id == "b2":
+                        await sc.stop_streaming()  # the loop ends at its next step
+        else:
+            async for item in sc:
+                seen.append(item.batch_id)
+                if item.batch_id == "b2":
+                    await sc.stop_streaming()
+                    break  # after a stop, break keeps the batch in hand handled
+            await sc.disconnect()
+        assert seen == ["b1", "b2"]
+        assert sc.get_current_resume_token() == "rt_2"
+        assert service.acked() == ["b1", "b2"]
+
+
+async def test_break_without_async_with_closes_the_connection_promptly(scripted: Any) -> None:
+    service: ScriptedService = scripted(two_batches)
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1, batch_ack_interval=3600, heartbeat_interval=0.05)
+        async for item in sc:
+            if item.batch_id == "b2":
+                break
+        await until(lambda: not sc.is_running, within=5, what="the loop's run to end")
+        # Wound down (connection closed, heartbeat task awaited) while the loop still runs.
+        assert sc.state is StreamState.STOPPED
+        assert service.acked() == ["b1"]  # b2 was in hand at the break: redelivered
+
+
+async def test_stop_while_connecting_lets_wait_return(scripted: Any) -> None:
+    opened = asyncio.Event()
+
+    async def never_answers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        opened.set()
+        await reader.read()  # until the client goes
+        writer.close()
+
+    server = await asyncio.start_server(never_answers, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        async with EventStreamer(url, "me", max_retries=0) as client:
+            sc = client.create_streaming_client(1)
+            starter = asyncio.create_task(sc.start_streaming())
+            await asyncio.wait_for(opened.wait(), 10)
+            waiter = asyncio.create_task(sc.wait())
+            await sc.stop_streaming()
+            results = await asyncio.wait_for(asyncio.gather(starter, waiter), 10)
+            assert results == [None, None]
+            assert sc.state is StreamState.STOPPED
+    finally:
+        server.close()
+
+
+async def test_start_while_another_task_stops_starts_again_after_the_stop(
+    scripted: Any,
+) -> None:
+    service: ScriptedService = scripted(lambda cid: lines(batch("b1", [1], 1)))
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1)
+        gate, handling = asyncio.Event(), asyncio.Event()
+
+        @sc.on_all_events
+        async def handler(events: Any) -> None:
+            handling.set()
+            await gate.wait()
+
+        await sc.start_streaming()
+        await asyncio.wait_for(handling.wait(), 10)
+        stopper = asyncio.create_task(sc.stop_streaming())
+        await until(lambda: sc.state is StreamState.STOPPING, within=5, what="stopping")
+        await sc.start_streaming()  # asked while stopping: runs once the stop is over
+        gate.set()
+        await asyncio.wait_for(stopper, 10)
+        await until(lambda: service.connections == 2, within=10, what="the new connection")
+        assert sc.is_running
+        await sc.disconnect()
+
+
+def test_a_timed_out_start_leaves_no_orphan_run(caplog: pytest.LogCaptureFixture) -> None:
+    async def main() -> None:
+        client = EventStreamer(closed_port_url(), "me", max_retries=0)
+        sc = client.create_streaming_client(
+            1, reconnect_attempts=2, backoff_initial=0.02, backoff_max=0.05
+        )
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(sc.start_streaming(), 0.02)
+        await until(lambda: not sc.is_running, within=5, what="the run to stop")
+        await client.close()
+
+    asyncio.run(main())
+    gc.collect()
+    assert "never retrieved" not in caplog.text
+
+
+async def test_a_second_concurrent_async_for_is_a_stream_state_error(scripted: Any) -> None:
+    service: ScriptedService = scripted(lambda cid: lines(batch("b1", [1], 1)))
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1)
+        seen: list[str] = []
+        first = asyncio.create_task(collect(sc, seen))
+        await until(lambda: seen == ["b1"], within=10, what="b1")
+        with pytest.raises(StreamStateError):
+            async for _ in sc:
+                pass
+        await sc.disconnect()
+        await asyncio.wait_for(first, 10)
+
+
+@pytest.mark.parametrize("where", ["handler", "loop body"])
+async def test_resume_in_a_handler_or_the_loop_body_is_honoured(scripted: Any, where: str) -> None:
+    service: ScriptedService = scripted(two_batches)
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(1, **FAST)
+        if where == "handler":
+
+            @sc.on_all_events
+            async def handler(events: Any) -> None:
+                if service.connections == 1 and sc.current_batch.batch_id == "b1":
+                    await sc.resume("rt_100")
+
+            await sc.start_streaming()
+            await until(lambda: service.connections >= 2, within=10, what="the reconnect")
+        else:
+            async for item in sc:
+                if service.connections == 1 and item.batch_id == "b1":
+                    await sc.resume("rt_100")
+                if service.connections >= 2:
+                    break
+        await sc.disconnect()
+    assert service.stream_params[1] == {"resume_token": "rt_100"}

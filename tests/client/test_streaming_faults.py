@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from starlette.responses import JSONResponse
 
-from event_streamer import EventStreamer, EventStreamerAuthError, StreamingError
+from event_streamer import (
+    EventStreamer,
+    EventStreamerAuthError,
+    EventStreamerConnectionError,
+    EventStreamerTimeoutError,
+    StreamingError,
+)
 from tests._scripted import HEARTBEAT, ScriptedService, batch, lines
 from tests._stack import until
 
@@ -187,3 +193,49 @@ async def test_manual_ack_reconnects_never_acknowledge_handled_batches(scripted:
     assert service.stream_params[:3] == [{"resume_token": "rt_0"}] * 3
     assert seen == [1, 1]  # b1 redelivered because nobody acknowledged it
     assert service.acks == []
+
+
+async def test_a_service_that_never_answers_is_a_failed_attempt_not_a_hang() -> None:
+    async def never_answers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client goes
+        writer.close()
+
+    server = await asyncio.start_server(never_answers, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        async with EventStreamer(url, "me", max_retries=0, timeout=0.5) as client:
+            sc = client.create_streaming_client(1, reconnect_attempts=1, backoff_initial=0.01)
+            errors: list[StreamingError] = []
+            sc.on_error(errors.append)
+            with pytest.raises(EventStreamerConnectionError, match="no response") as info:
+                await asyncio.wait_for(sc.start_streaming(), 10)
+            assert isinstance(info.value.__cause__, EventStreamerTimeoutError)
+            assert len(errors) >= 2  # each timed-out attempt reported, then the giving up
+            await sc.disconnect()
+    finally:
+        server.close()
+
+
+async def test_on_error_may_disconnect_and_restart_after_a_heartbeat_found_the_loss(
+    scripted: Any,
+) -> None:
+    service: ScriptedService = scripted(lambda cid: lines(batch("b1", [1], 1)))
+    service.dead.add("c0")  # the first connection's heartbeat gets 404
+    restarted = asyncio.Event()
+    async with EventStreamer(service.url, "me", max_retries=0) as client:
+        sc = client.create_streaming_client(
+            1, heartbeat_interval=0.05, backoff_initial=0.01, backoff_max=0.02
+        )
+
+        @sc.on_error
+        async def handle_error(error: StreamingError) -> None:
+            if error.error_code == "CONNECTION_LOST" and not restarted.is_set():
+                await sc.disconnect()
+                await asyncio.sleep(0)  # a callback that awaits is not cancelled halfway
+                await sc.start_streaming()
+                restarted.set()
+
+        await sc.start_streaming()
+        await asyncio.wait_for(restarted.wait(), 10)
+        await until(lambda: service.connections >= 2 and sc.is_running, within=10, what="restart")
+        await sc.disconnect()

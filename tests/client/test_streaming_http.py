@@ -112,12 +112,12 @@ async def test_auto_ack_sends_one_bulk_ack_with_the_connection_id(httpx_mock: HT
         sc = client_for_unit_tests(client, batch_ack_interval=60)
         async for batch in sc:
             if batch.batch_id == "b2":
-                await sc.stop_streaming()  # flushes queued acks while connected
+                await sc.stop_streaming()  # b2 in hand finishes; acks flushed while connected
                 break
     ack = httpx_mock.get_requests(url=f"{URL}/subscriptions/7/stream/conn-1/ack/batch/bulk")
     assert len(ack) == 1
     body = json.loads(ack[0].content)
-    assert body == {"batch_ids": ["b1"], "connection_id": "conn-1"}  # b2: not handled (break)
+    assert body == {"batch_ids": ["b1", "b2"], "connection_id": "conn-1"}
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,8 @@ async def test_locked_database_means_no_ack_until_it_is_committed(tmp_path: Path
             sub = await subscribe(client, stack, chain, emitter)
             await emitter.emit_many(0, 5)
             sc = client.create_streaming_client(sub.id, auto_acknowledge=False)
-            batch = await anext(aiter(sc))
+            stream = aiter(sc)  # held: an iteration nobody references is closed at once
+            batch = await anext(stream)
             locker = sqlite3.connect(db, timeout=1)
             locker.execute("BEGIN EXCLUSIVE")  # another writer holds the database
             try:

@@ -491,6 +491,22 @@ def test_resume_when_idle_applies_at_the_next_start() -> None:
     assert s.start() == Connect("rt_7")
 
 
+def test_resume_while_a_batch_is_handled_wins_over_that_batchs_token() -> None:
+    s = streaming()
+    s.receive_data(batch_line("b1", 1))
+    event = s.next_event()
+    assert isinstance(event, Dispatch)
+    assert codes(s.resume("rt_100")) == ["RESUMED"]  # from a handler or the loop body
+    s.batch_handled(event.batch)  # still acknowledged, but the token stays the requested one
+    assert s.resume_token == "rt_100"
+    assert s.pending_acks == ("b1",)
+    s.connection_closed()
+    assert s.backoff_elapsed() == Connect("rt_100")
+    s.connection_opened("c2")
+    handle_all(s, batch_line("b2", 2))  # on the new connection batches move it again
+    assert s.resume_token == "rt_2"
+
+
 # -- completion ------------------------------------------------------------------------------------
 def test_a_bounded_subscription_completes_once_acked_and_the_service_says_so() -> None:
     s = streaming()
