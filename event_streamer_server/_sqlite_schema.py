@@ -72,4 +72,15 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # API keys (issue 16): only a digest of each key is stored.
+    """
+    CREATE TABLE api_keys (
+        key_id TEXT NOT NULL,
+        digest TEXT NOT NULL PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('admin', 'subscriber')),
+        subscriber_id TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX api_keys_by_id ON api_keys (key_id);
+    """,
 ]
