@@ -19,6 +19,8 @@ def _metrics(breaker: CircuitBreaker) -> dict[str, Any]:
     """A breaker's metrics on the wire: rates as fractions (the v0.4 SDK's docs format
     ``success_rate`` with ``:.2%``), and as percentages under ``*_percent``."""
     metrics = dict(breaker.metrics())
+    if metrics.get("rpc_url"):
+        metrics["rpc_url"] = redact_url(str(metrics["rpc_url"]))
     for key in ("success_rate", "failure_rate"):
         percent = float(metrics[key])
         metrics[f"{key}_percent"] = percent

@@ -19,6 +19,7 @@ import httpx
 import orjson
 
 from ._breaker import CircuitBreaker
+from ._redact import redact_text
 from ._settings import BreakerSettings
 
 __all__ = [
@@ -148,8 +149,9 @@ class RpcPool:
                 raise
             except RpcError as err:
                 breaker.record_failure((time.perf_counter() - started) * 1000)
-                logger.warning("%s %s failed on %s: %s", method, chain_id, breaker.name, err)
-                failures.append(f"{breaker.name}: {err}")
+                text = redact_text(str(err))  # remote text may quote URLs and secrets
+                logger.warning("%s %s failed on %s: %s", method, chain_id, breaker.name, text)
+                failures.append(f"{breaker.name}: {text}")
                 continue
             breaker.record_success((time.perf_counter() - started) * 1000)
             return result
@@ -172,7 +174,7 @@ class RpcPool:
         except httpx.TimeoutException as err:
             raise RpcError(f"timed out after {self.settings.timeout}s") from err
         except (httpx.HTTPError, httpx.InvalidURL) as err:
-            raise RpcError(f"{type(err).__name__}: {err}") from err
+            raise RpcError(f"{type(err).__name__}: {redact_text(str(err))}") from err
         if response.status_code == 413:
             raise RpcCallerError("request too large (HTTP 413)", http_status=413)
         if response.status_code != 200:
