@@ -110,12 +110,12 @@ class Guard:
             )
         return principal
 
-    def check_rate(self, principal: Principal, request: Request) -> None:
+    def check_rate(self, principal: Principal, request: Request, *, cost: float = 1.0) -> None:
         if self.auth.open:
             key = "ip:" + (request.client.host if request.client else "?")
         else:
             key = "key:" + principal.key_id
-        decision = self.rate.check(key)
+        decision = self.rate.check(key, cost=min(cost, float(self.settings.rate_limit_burst)))
         if not decision.allowed:
             raise ApiError(
                 429,

@@ -37,6 +37,14 @@ __all__ = [
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# Acks and heartbeats ride on an open stream (itself capped) and come once per batch: they
+# cost a hundredth of a request, so a fast consumer is not throttled by its own acks.
+_COST = {
+    "acknowledge_batch": 0.01,
+    "acknowledge_batch_bulk": 0.01,
+    "send_client_heartbeat": 0.01,
+}
+
 
 class ApiError(Exception):
     """An error answer: ErrorResponse, or ValidationErrorResponse when ``problems`` are given."""
@@ -142,7 +150,7 @@ def _endpoint(
             principal = OPEN_PRINCIPAL
             if not op.public:
                 principal = guard.authenticate(request)
-                guard.check_rate(principal, request)
+                guard.check_rate(principal, request, cost=_COST.get(op.operation_id, 1.0))
             params, problems = op.parse_params(request.path_params, request.query_params)
             body: Any = None
             if op.body_validator is not None:

@@ -67,8 +67,8 @@ class Settings:
     allow_public_rpc: bool = True  # false: only allowed_rpc_hosts
     rpc_max_response_bytes: int = 16 * 1024 * 1024
     # Limits, per service instance (in memory).
-    rate_limit_per_second: float = 50.0  # requests per principal (per client IP in open mode)
-    rate_limit_burst: int = 200
+    rate_limit_per_second: float = 100.0  # requests per principal (per client IP in open mode)
+    rate_limit_burst: int = 500
     max_streams_per_subscription: int = 8
     max_streams_per_principal: int = 64
     max_subscriptions_per_subscriber: int = 1000

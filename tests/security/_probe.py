@@ -45,10 +45,17 @@ def subscription_body(chain_id: int = 31337, **extra: Any) -> dict[str, Any]:
     }
 
 
-def register_chain(base: str, rpc_url: str, *, key: str | None = ADMIN, chain_id: int = 31337) -> httpx.Response:
+def register_chain(
+    base: str, rpc_url: str, *, key: str | None = ADMIN, chain_id: int = 31337
+) -> httpx.Response:
     return httpx.post(
         f"{base}/api/chains",
-        json={"chain_id": chain_id, "name": "local", "rpc_urls": [rpc_url], "confirmation_blocks": 0},
+        json={
+            "chain_id": chain_id,
+            "name": "local",
+            "rpc_urls": [rpc_url],
+            "confirmation_blocks": 0,
+        },
         headers=auth(key),
         timeout=30,
     )
@@ -83,7 +90,9 @@ class Hostile:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     def respond(self, h: BaseHTTPRequestHandler) -> None:
         write: Callable[[bytes], Any] = h.wfile.write
@@ -138,3 +147,92 @@ def rss_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+BOMB_EVENT = {
+    "type": "event",
+    "name": "Bomb",
+    "anonymous": False,
+    "inputs": [{"name": "values", "type": "uint256[][][][][][][]", "indexed": False}],
+}
+BOMB_TOPIC0 = "0x" + "ab" * 32
+
+
+def bomb_data(width: int = 8, depth: int = 7) -> str:
+    """ABI data for ``uint256`` nested ``depth`` arrays deep whose element offsets all alias
+    one child: about 2 KB that naive decoding expands to ``width ** depth`` values."""
+    words = [32]  # the head: the outer array starts at byte 32
+    for level in range(depth):
+        words.append(width)  # length
+        if level == depth - 1:
+            words += [7] * width  # the innermost uint256 values
+        else:
+            # offsets are relative to the start of this array's element area; the child array
+            # starts right after this array's `width` offset words
+            words += [32 * width] * width
+    return "0x" + "".join(f"{w:064x}" for w in words)
+
+
+class LogNode:
+    """A scripted node with blocks 0..head: ``per_block`` Transfer logs in each, plus a
+    decode bomb at block ``bomb_at`` when given."""
+
+    def __init__(self, *, head: int = 50, per_block: int = 0, bomb_at: int | None = None) -> None:
+        from tests._jsonserver import JsonServer
+
+        self.head, self.per_block, self.bomb_at = head, per_block, bomb_at
+        self._server = JsonServer(self._handle)
+        self.url = self._server.url
+
+    def _handle(self, request: dict[str, Any]) -> tuple[int, Any]:
+        base = {"jsonrpc": "2.0", "id": request["id"]}
+        method, params = request["method"], request.get("params") or []
+        if method == "eth_chainId":
+            return 200, {**base, "result": hex(31337)}
+        if method == "eth_blockNumber":
+            return 200, {**base, "result": hex(self.head)}
+        if method == "eth_getBlockByNumber":
+            n = int(params[0], 16)
+            block = {"number": hex(n), "hash": f"0x{n:064x}", "timestamp": hex(1_700_000_000 + n)}
+            return 200, {**base, "result": block if n <= self.head else None}
+        if method == "eth_getLogs":
+            spec = params[0]
+            lo, hi = int(spec["fromBlock"], 16), min(int(spec["toBlock"], 16), self.head)
+            return 200, {
+                **base,
+                "result": [log for n in range(lo, hi + 1) for log in self._logs(n)],
+            }
+        return 200, {**base, "error": {"code": -32601, "message": "no such method"}}
+
+    def _logs(self, n: int) -> list[dict[str, Any]]:
+        common = {
+            "blockNumber": hex(n),
+            "blockHash": f"0x{n:064x}",
+            "removed": False,
+            "transactionIndex": "0x0",
+            "address": "0x" + "11" * 20,
+        }
+        out = [
+            {
+                **common,
+                "logIndex": hex(i),
+                "transactionHash": f"0x{n:032x}{i:032x}",
+                "topics": [TOPIC0, "0x" + "00" * 12 + "22" * 20, "0x" + "00" * 12 + "33" * 20],
+                "data": f"0x{i:064x}",
+            }
+            for i in range(self.per_block)
+        ]
+        if self.bomb_at == n:
+            out.append(
+                {
+                    **common,
+                    "logIndex": hex(self.per_block),
+                    "transactionHash": "0x" + "ee" * 32,
+                    "topics": [BOMB_TOPIC0],
+                    "data": bomb_data(),
+                }
+            )
+        return out
+
+    def stop(self) -> None:
+        self._server.stop()

@@ -75,7 +75,9 @@ def test_owner_and_status_are_not_writable(secure: ServiceProcess) -> None:
     assert (row["subscriber_id"], row["streaming_status"]) == ("alice", "idle")
 
 
-def test_chains_and_breakers_need_an_admin(secure: ServiceProcess, node_factory: type[FakeNode]) -> None:
+def test_chains_and_breakers_need_an_admin(
+    secure: ServiceProcess, node_factory: type[FakeNode]
+) -> None:
     base = secure.url
     node = node_factory(chain_id=5)
     assert register_chain(base, node.url, key=ALICE, chain_id=5).status_code == 403
@@ -112,7 +114,9 @@ async def test_sdk_with_a_subscriber_key(secure: ServiceProcess) -> None:
         assert (await client.get_subscription(sub.id)).id == sub.id
 
 
-async def test_concurrent_writes_are_consistent(secure: ServiceProcess, node_factory: type[FakeNode]) -> None:
+async def test_concurrent_writes_are_consistent(
+    secure: ServiceProcess, node_factory: type[FakeNode]
+) -> None:
     base = secure.url
     sid = create(base, ALICE).json()["id"]
     async with httpx.AsyncClient(base_url=base, headers=auth(ADMIN), timeout=30) as http:
@@ -154,7 +158,16 @@ def test_keys_create_prints_a_key_once(tmp_path: Path, fake_node: FakeNode) -> N
 
     def keys(*args: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "event_streamer_server", "keys", "create", "--db", str(db), *args],
+            [
+                sys.executable,
+                "-m",
+                "event_streamer_server",
+                "keys",
+                "create",
+                "--db",
+                str(db),
+                *args,
+            ],
             capture_output=True,
             text=True,
             timeout=60,
@@ -163,13 +176,15 @@ def test_keys_create_prints_a_key_once(tmp_path: Path, fake_node: FakeNode) -> N
         return done.stdout.strip()
 
     admin, mine = keys("--admin"), keys("--subscriber", "my-app")
-    assert admin.startswith("es_admin_") and mine.startswith("es_subscriber_")
+    assert admin.startswith("es_admin_")
+    assert mine.startswith("es_subscriber_")
     assert admin.encode() not in db.read_bytes()  # only a digest is stored
     handle = start_service(db=db, workdir=tmp_path / "svc")
     try:
         assert register_chain(handle.url, fake_node.url, key=admin).status_code == 201
         r = create(handle.url, mine)
-        assert r.status_code == 201 and r.json()["subscriber_id"] == "my-app"
+        assert r.status_code == 201
+        assert r.json()["subscriber_id"] == "my-app"
         assert httpx.get(f"{handle.url}/subscriptions").status_code == 401
         # the old single --api-key still works, as an admin key
     finally:

@@ -38,7 +38,9 @@ def problems(response: httpx.Response) -> list[dict[str, str]]:
     return list(response.json()["errors"])
 
 
-def test_private_addresses_are_refused_by_default(closed: ServiceProcess, fake_node: FakeNode) -> None:
+def test_private_addresses_are_refused_by_default(
+    closed: ServiceProcess, fake_node: FakeNode
+) -> None:
     for url in (
         fake_node.url,
         fake_node.url.replace("127.0.0.1", "localhost"),
@@ -64,7 +66,9 @@ def test_credentials_go_only_where_allowed(hostile_env: dict[str, str]) -> None:
         endpoint.stop()
 
 
-def test_no_redirects_and_no_echoed_remote_text(hostile_env: dict[str, str], fake_node: FakeNode) -> None:
+def test_no_redirects_and_no_echoed_remote_text(
+    hostile_env: dict[str, str], fake_node: FakeNode
+) -> None:
     redirect = Hostile("redirect", target=fake_node.url)
     leak = Hostile("leak")
     handle = start_service(env=hostile_env)
@@ -74,7 +78,8 @@ def test_no_redirects_and_no_echoed_remote_text(hostile_env: dict[str, str], fak
         assert fake_node.calls["eth_chainId"] == 0  # the redirect was not followed
         response = register_chain(handle.url, leak.url)
         (problem,) = problems(response)
-        assert "hunter2" not in response.text and "10.1.2.3" not in response.text
+        assert "hunter2" not in response.text
+        assert "10.1.2.3" not in response.text
         assert "hunter2" not in handle.output()  # logged redacted
     finally:
         handle.stop()
@@ -103,7 +108,11 @@ def test_bodies_capped_and_calls_bounded_in_total(hostile_env: dict[str, str]) -
 
 def test_rpc_urls_are_masked(fake_node: FakeNode) -> None:
     handle = start_service(
-        env={**KEYS_ENV, "EVENT_STREAMER_ALLOWED_RPC_HOSTS": "127.0.0.1", "EVENT_STREAMER_LOG_LEVEL": "info"}
+        env={
+            **KEYS_ENV,
+            "EVENT_STREAMER_ALLOWED_RPC_HOSTS": "127.0.0.1",
+            "EVENT_STREAMER_LOG_LEVEL": "info",
+        }
     )
     secret_url = f"{fake_node.url}/v3/?apikey=s3cr3tvalue"
     try:
