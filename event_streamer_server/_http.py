@@ -140,6 +140,26 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+MAX_JSON_DEPTH = 128  # arrays/objects; recursive validators and ABI parsing stay far from limits
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests arrays/objects deeper than ``MAX_JSON_DEPTH`` (iteratively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _endpoint(
     op: Operation, handler: Handler, *, guard: Guard, max_body: int
 ) -> Callable[[Request], Awaitable[Response]]:
@@ -165,7 +185,14 @@ def _endpoint(
                         raise ApiError(
                             400, "Malformed JSON", str(err), error_code="MALFORMED_JSON"
                         ) from None
-                    problems.extend(op.check_body(body))
+                    if _too_deep(body):
+                        problems.append(
+                            FieldProblem(
+                                "body", "body", f"nested deeper than {MAX_JSON_DEPTH}", "depth"
+                            )
+                        )
+                    else:
+                        problems.extend(op.check_body(body))
             if problems:
                 raise ApiError.invalid(*problems)
             reply = await handler(Call(request, params, body, request_id, principal))

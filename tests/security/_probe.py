@@ -155,7 +155,7 @@ BOMB_EVENT = {
     "anonymous": False,
     "inputs": [{"name": "values", "type": "uint256[][][][][][][]", "indexed": False}],
 }
-BOMB_TOPIC0 = "0x" + "ab" * 32
+BOMB_TOPIC0 = "0x32a3ab3ca9b03b6ea0f2391489897ad81cc183d0cef059024676726af57d0c83"
 
 
 def bomb_data(width: int = 8, depth: int = 7) -> str:
