@@ -142,7 +142,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             # The SDK advances its token only after handlers finished: everything up to it is
             # handled, so it counts as acknowledged.
             await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
-        permit = service.guard.stream_permit(call.principal, sid)
+        permit = service.guard.stream_permit(call.principal, sid, call.request)
         conn = service.open_stream(sid, sub.chain_id, subscriber_id=sub.subscriber_id)
         conn.sent_upto = resume_from
         # The SDK's client_metadata (compact JSON): logged with the connection it describes.

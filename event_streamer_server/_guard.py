@@ -15,8 +15,9 @@ Limits live in memory: with several instances, each enforces them on its own sha
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 from starlette.requests import Request
 
@@ -76,6 +77,13 @@ def access_error(err: AccessDenied) -> ApiError:
     )
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class Guard:
     """Authentication, request rate and stream caps for one service instance."""
 
@@ -110,11 +118,18 @@ class Guard:
             )
         return principal
 
+    def _bucket(self, principal: Principal, request: Request) -> str | None:
+        """Whose budget a request spends: its key's, or in open mode its client address's
+        (None for a loopback client in open mode: one local developer, benchmarks, tests)."""
+        if not self.auth.open:
+            return "key:" + principal.key_id
+        host = request.client.host if request.client else "?"
+        return None if _is_loopback(host) else "ip:" + host
+
     def check_rate(self, principal: Principal, request: Request, *, cost: float = 1.0) -> None:
-        if self.auth.open:
-            key = "ip:" + (request.client.host if request.client else "?")
-        else:
-            key = "key:" + principal.key_id
+        key = self._bucket(principal, request)
+        if key is None:
+            return
         decision = self.rate.check(key, cost=min(cost, float(self.settings.rate_limit_burst)))
         if not decision.allowed:
             raise ApiError(
@@ -126,11 +141,13 @@ class Guard:
                 headers={"Retry-After": retry_after_header(decision.retry_after)},
             )
 
-    def stream_permit(self, principal: Principal, subscription_id: int) -> Permit:
+    def stream_permit(self, principal: Principal, subscription_id: int, request: Request) -> Permit:
+        slots: list[tuple[ConcurrencyGate, Hashable]] = [(self.per_subscription, subscription_id)]
+        key = self._bucket(principal, request)
+        if key is not None:
+            slots.append((self.per_principal, key))
         try:
-            return acquire_all(
-                (self.per_subscription, subscription_id), (self.per_principal, principal.key_id)
-            )
+            return acquire_all(*slots)
         except ConcurrencyLimitExceeded as err:
             which = (
                 "subscription"
