@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from ._api_chains import require_admin
 from ._breaker import CircuitBreaker
 from ._http import ApiError, Call, Handler
+from ._redact import redact_url
 from ._service import Service
 from ._time import now_iso
 
@@ -17,11 +19,20 @@ def _metrics(breaker: CircuitBreaker) -> dict[str, Any]:
     """A breaker's metrics on the wire: rates as fractions (the v0.4 SDK's docs format
     ``success_rate`` with ``:.2%``), and as percentages under ``*_percent``."""
     metrics = dict(breaker.metrics())
+    if metrics.get("rpc_url"):
+        metrics["rpc_url"] = redact_url(str(metrics["rpc_url"]))
     for key in ("success_rate", "failure_rate"):
         percent = float(metrics[key])
         metrics[f"{key}_percent"] = percent
         metrics[key] = percent / 100.0
     return metrics
+
+
+def _status(breaker: CircuitBreaker) -> dict[str, Any]:
+    status = dict(breaker.status())
+    if status.get("rpc_url"):
+        status["rpc_url"] = redact_url(str(status["rpc_url"]))
+    return status
 
 
 def handlers(service: Service) -> dict[str, Handler]:
@@ -39,10 +50,10 @@ def handlers(service: Service) -> dict[str, Handler]:
         breakers = list(service.rpc.breakers.values())
         states = [b.state for b in breakers]
         return 200, {
-            "circuit_breakers": {b.name: b.status() for b in breakers},
+            "circuit_breakers": {b.name: _status(b) for b in breakers},
             "rpc_clients": {
                 str(cid): {
-                    str(b.rpc_url): {
+                    redact_url(str(b.rpc_url)): {
                         "state": b.state,
                         "metrics": _metrics(b),
                         "is_healthy": b.is_healthy,
@@ -84,7 +95,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             "total_rpcs": total,
             "unhealthy_chains": unhealthy_chains,
             "rpc_clients": {
-                str(cid): {str(b.rpc_url): b.is_healthy for b in chain}
+                str(cid): {redact_url(str(b.rpc_url)): b.is_healthy for b in chain}
                 for cid, chain in chains.items()
             },
             "last_updated": now_iso(),
@@ -94,6 +105,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 200, _metrics(named(call.params["name"]))
 
     async def reset_all_circuit_breakers(call: Call) -> tuple[int, Any]:
+        require_admin(call)
         for breaker in service.rpc.breakers.values():
             breaker.reset()
         n = len(service.rpc.breakers)
@@ -105,6 +117,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def reset_circuit_breaker(call: Call) -> tuple[int, Any]:
+        require_admin(call)
         breaker = named(call.params["name"])
         breaker.reset()
         return 200, {

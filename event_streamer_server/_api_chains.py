@@ -4,26 +4,47 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from typing import Any
-
-import httpx
 
 from ._contract import FieldProblem
 from ._http import ApiError, Call, Handler, found
+from ._netpolicy import UrlRejected
+from ._redact import MASK, redact_text, redact_url
 from ._rpc import RpcError
 from ._service import Service
 from ._storage import CHAIN_FIELDS, ChainRow, NewChain
 from ._time import now_iso
 
-__all__ = ["chain_json", "handlers"]
+__all__ = ["chain_json", "handlers", "require_admin"]
+
+logger = logging.getLogger(__name__)
 
 # rpc_urls are checked against the node before they change.
 _PLAIN_FIELDS = tuple(f for f in CHAIN_FIELDS if f != "rpc_urls")
 
 
 def chain_json(row: ChainRow) -> dict[str, Any]:
-    """A stored chain as the contract's ChainConfig (the same fields, in the same order)."""
-    return dataclasses.asdict(row)
+    """A stored chain as the contract's ChainConfig (the same fields, in the same order), its
+    RPC URLs with credentials masked."""
+    out = dataclasses.asdict(row)
+    out["rpc_urls"] = [redact_url(u) for u in row.rpc_urls]
+    return out
+
+
+def require_admin(call: Call) -> None:
+    """Chains and breakers are managed by admin keys only."""
+    if not call.principal.is_admin:
+        raise ApiError(
+            403, "Forbidden", "this operation needs an admin key", error_code="FORBIDDEN"
+        )
+
+
+def _unmask(urls: list[str], stored: list[str]) -> list[str]:
+    """A submitted URL equal to a stored URL's redaction means that stored URL (clients read
+    masked URLs and may send them back); any other masked URL is refused by the check."""
+    by_mask = {redact_url(u): u for u in stored}
+    return [by_mask.get(u, u) if MASK in u else u for u in urls]
 
 
 def _reply(message: str, row: ChainRow) -> dict[str, Any]:
@@ -36,35 +57,30 @@ def _reply(message: str, row: ChainRow) -> dict[str, Any]:
 
 
 def handlers(service: Service) -> dict[str, Handler]:
-    allowed = {
-        h.strip().lower() for h in service.settings.allowed_rpc_hosts.split(",") if h.strip()
-    }
+    policy = service.guard.policy
 
     async def check_rpc_urls(chain_id: int, urls: list[str]) -> None:
         """Every URL must be allowed, well formed, and answer eth_chainId with ``chain_id``."""
 
         async def url_problem(index: int, url: str) -> FieldProblem | None:
             field = f"body.rpc_urls.{index}"
+            if MASK in url:
+                return FieldProblem(field, "body", "a masked URL (***) is not a URL", "format")
             try:
-                host = httpx.URL(url).host
-            except (httpx.InvalidURL, ValueError) as err:
-                return FieldProblem(field, "body", f"not a valid URL: {err}", "format")
-            if not host:
-                return FieldProblem(field, "body", "not a valid URL: no host", "format")
-            if allowed and host.lower() not in allowed:
-                return FieldProblem(
-                    field, "body", f"host {host} is not in allowed_rpc_hosts", "allowed_hosts"
-                )
+                await policy.check_url(url, field=field)
+            except UrlRejected as err:
+                return FieldProblem(field, "body", err.reason, err.code)
+            shown = redact_url(url)
             try:
                 answer = await service.rpc.call_url(url, "eth_chainId", [])
                 actual = int(str(answer), 16)
             except (RpcError, ValueError) as err:
-                return FieldProblem(
-                    field, "body", f"{url} did not answer eth_chainId: {err}", "rpc"
-                )
+                # The remote text may probe or leak: logged (redacted), not returned.
+                logger.warning("eth_chainId on %s failed: %s", shown, redact_text(str(err)))
+                return FieldProblem(field, "body", f"{shown} did not answer eth_chainId", "rpc")
             if actual != chain_id:
                 return FieldProblem(
-                    field, "body", f"{url} serves chain {actual}, not {chain_id}", "chain_id"
+                    field, "body", f"{shown} serves chain {actual}, not {chain_id}", "chain_id"
                 )
             return None
 
@@ -73,20 +89,18 @@ def handlers(service: Service) -> dict[str, Handler]:
         if problems:
             raise ApiError.invalid(*problems)
 
-    def check_ws_url(url: str | None) -> None:
-        """The newHeads WebSocket URL goes through the same host rules as RPC URLs."""
+    async def check_ws_url(url: str | None) -> None:
+        """The newHeads WebSocket URL passes the same outbound policy as RPC URLs (checked in
+        its http(s) form: same host, same addresses)."""
         if url is None:
             return
+        if MASK in url:
+            raise ApiError.field("body.ws_url", "a masked URL (***) is not a URL", "format")
+        as_http = "http" + url[2:] if url.startswith(("ws://", "wss://")) else url
         try:
-            host = httpx.URL(url).host
-        except (httpx.InvalidURL, ValueError) as err:
-            raise ApiError.field("body.ws_url", f"not a valid URL: {err}", "format") from None
-        if not host:
-            raise ApiError.field("body.ws_url", "not a valid URL: no host", "format")
-        if allowed and host.lower() not in allowed:
-            raise ApiError.field(
-                "body.ws_url", f"host {host} is not in allowed_rpc_hosts", "allowed_hosts"
-            )
+            await policy.check_url(as_http, field="body.ws_url")
+        except UrlRejected as err:
+            raise ApiError.field("body.ws_url", err.reason, err.code) from None
 
     async def existing_chain(chain_id: int) -> ChainRow:
         row = await service.storage.get_chain(chain_id)
@@ -119,6 +133,11 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 200, chain_json(await existing_chain(call.params["chain_id"]))
 
     async def create_chain(call: Call) -> tuple[int, Any]:
+        require_admin(call)
+        async with service.lock(("chain", call.body["chain_id"])):  # check and insert: one step
+            return await insert_chain(call)
+
+    async def insert_chain(call: Call) -> tuple[int, Any]:
         body = call.body
         chain_id = body["chain_id"]
         if await service.storage.get_chain(chain_id) is not None:
@@ -137,7 +156,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         legacy_ws = body.get("live_websocket_url")  # the 0.4 field, unchecked by the contract
         if ws_url is None and legacy_ws and legacy_ws.startswith(("ws://", "wss://")):
             ws_url = legacy_ws
-        check_ws_url(ws_url)
+        await check_ws_url(ws_url)
         row = await service.storage.insert_chain(
             NewChain(
                 chain_id=chain_id,
@@ -155,12 +174,17 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 201, _reply("Chain created", row)
 
     async def update_chain(call: Call) -> tuple[int, Any]:
+        require_admin(call)
+        async with service.lock(("chain", call.params["chain_id"])):
+            return await apply_chain_update(call)
+
+    async def apply_chain_update(call: Call) -> tuple[int, Any]:
         chain_id = call.params["chain_id"]
         current = await existing_chain(chain_id)
         changes = {k: call.body[k] for k in _PLAIN_FIELDS if k in call.body}
-        check_ws_url(changes.get("ws_url"))
+        await check_ws_url(changes.get("ws_url"))
         if "rpc_urls" in call.body:
-            urls = list(dict.fromkeys(call.body["rpc_urls"]))
+            urls = list(dict.fromkeys(_unmask(call.body["rpc_urls"], current.rpc_urls)))
             if urls != current.rpc_urls:
                 await check_rpc_urls(chain_id, urls)
             changes["rpc_urls"] = urls
@@ -170,6 +194,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 200, _reply("Chain updated", row)
 
     async def delete_chain(call: Call) -> tuple[int, Any]:
+        require_admin(call)
         chain_id = call.params["chain_id"]
         await existing_chain(chain_id)
         row = await service.storage.update_chain(chain_id, {"status": "inactive"})
@@ -178,6 +203,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 200, _reply("Chain deactivated", row)
 
     async def refresh_chains(call: Call) -> tuple[int, Any]:
+        require_admin(call)
         total = await service.load_chains()
         return 200, {"message": "Chains reloaded", "total_chains": total, "timestamp": now_iso()}
 

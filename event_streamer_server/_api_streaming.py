@@ -12,7 +12,9 @@ from typing import Any
 import orjson
 from starlette.responses import StreamingResponse
 
-from ._http import ApiError, Call, Handler, found
+from ._http import ApiError, Call, Handler
+from ._principals import Principal, can_access
+from ._ratelimit import Permit
 from ._service import Service
 from ._storage import StoredBatch
 from ._streams import Connection
@@ -74,7 +76,7 @@ def handlers(service: Service) -> dict[str, Handler]:
             + b"\n"
         )
 
-    async def deliver(conn: Connection) -> AsyncIterator[bytes]:
+    async def deliver(conn: Connection, permit: Permit) -> AsyncIterator[bytes]:
         """Unacknowledged batches in order, then new ones; heartbeats; error lines.
 
         Lines are coalesced into writes of up to ``_CHUNK_BYTES``; whatever is held is written
@@ -145,20 +147,25 @@ def handlers(service: Service) -> dict[str, Handler]:
                     async with asyncio.timeout(wait):
                         await conn.wake.wait()
         finally:
+            permit.release()
             await service.release(conn)
+
+    async def owned_subscription(principal: Principal, sid: int) -> Any:
+        """The subscription if ``principal`` may use it; others' ids are 404 like missing ones."""
+        sub = await service.storage.get_subscription(sid)
+        if sub is None or not can_access(principal, sub.subscriber_id):
+            raise ApiError.not_found("Subscription", f"No subscription with id {sid}")
+        return sub
 
     async def stream_subscription(call: Call) -> Any:
         sid = call.params["subscription_id"]
-        sub = found(
-            await service.storage.get_subscription(sid),
-            "Subscription",
-            f"No subscription with id {sid}",
-        )
+        sub = await owned_subscription(call.principal, sid)
+        service.owners[sid] = sub.subscriber_id
         token = call.params.get("resume_token")
         resume_from = 0
         if token is not None:
             try:
-                resume_from = service.signer.position(token, sid)
+                resume_from = service.resume_position(token, sid, sub.subscriber_id)
             except InvalidToken as err:
                 raise ApiError(
                     400, "Invalid resume token", str(err), error_code="INVALID_RESUME_TOKEN"
@@ -166,7 +173,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             # The SDK advances its token only after handlers finished: everything up to it is
             # handled, so it counts as acknowledged.
             await service.storage.ack_through(sid, resume_from, lambda q: service.token_for(sid, q))
-        conn = service.open_stream(sid, sub.chain_id)
+        permit = service.guard.stream_permit(call.principal, sid, call.request)
+        conn = service.open_stream(sid, sub.chain_id, subscriber_id=sub.subscriber_id)
         conn.sent_upto = resume_from
         # The SDK's client_metadata (compact JSON): logged with the connection it describes.
         metadata = call.request.headers.get("x-client-metadata", "")[:_MAX_METADATA]
@@ -174,15 +182,18 @@ def handlers(service: Service) -> dict[str, Handler]:
             "stream %s opened on subscription %d, client metadata %s", conn.id, sid, metadata or "-"
         )
         return StreamingResponse(
-            deliver(conn),
+            deliver(conn, permit),
             media_type="application/x-ndjson",
             headers={"X-Connection-Id": conn.id, "Cache-Control": "no-cache"},
         )
 
-    def live_connection(connection_id: str, subscription_id: int | None = None) -> Connection:
-        """The open stream (else 404), marked as heard from now."""
+    async def live_connection(
+        call: Call, connection_id: str, subscription_id: int | None = None
+    ) -> Connection:
+        """The caller's open stream (else 404), marked as heard from now."""
         conn = hub.get(connection_id, subscription_id)
-        if conn is None:
+        owner = service.owners.get(conn.subscription_id) if conn is not None else None
+        if conn is None or owner is None or not can_access(call.principal, owner):
             raise ApiError(
                 404,
                 "Connection not found",
@@ -209,7 +220,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def acknowledge_batch(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
-        conn = live_connection(call.params["connection_id"], sid)
+        conn = await live_connection(call, call.params["connection_id"], sid)
         batch_id = call.body["batch_id"]
         result = await acknowledge(conn, [batch_id])
         if result.unknown:
@@ -230,7 +241,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def acknowledge_batch_bulk(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
-        conn = live_connection(call.params["connection_id"], sid)
+        conn = await live_connection(call, call.params["connection_id"], sid)
         if call.body["connection_id"] != conn.id:
             raise ApiError.field(
                 "body.connection_id", f"must equal the path's connection id {conn.id}", "mismatch"
@@ -249,7 +260,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def send_client_heartbeat(call: Call) -> tuple[int, Any]:
-        conn = live_connection(call.params["connection_id"])
+        conn = await live_connection(call, call.params["connection_id"])
         return 200, {
             "acknowledged": True,
             "server_timestamp": now_iso(),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from event_streamer.abi import event_inputs
+from event_streamer.abi import DecodeLimits, EventDecoder, event_inputs
 from event_streamer.exceptions import ABIParsingError, EventStreamerValidationError
 from event_streamer.models import ABIEvent, SubscriptionCreate
 from event_streamer.validation import validate_subscription_create
 
 from ._contract import FieldProblem
+from ._guard import access_error
 from ._http import ApiError, Call, Handler, found
+from ._principals import AccessDenied, Principal, can_access, resolve_subscriber, subscriber_filter
 from ._service import Service
 from ._storage import SUBSCRIPTION_FIELDS, NewSubscription, SubscriptionRow
 from ._time import now_iso
@@ -82,6 +84,14 @@ def handlers(service: Service) -> dict[str, Handler]:
             if not any(p.field == "body.event_signature" for p in problems):
                 problems.append(_problem("body.event_signature", str(err), "abi"))
         else:
+            try:  # nesting deeper than decoding accepts (checked when a decoder is built)
+                EventDecoder(
+                    sub["event_signature"],
+                    limits=DecodeLimits(max_depth=settings.decode_max_depth),
+                )
+            except (ABIParsingError, EventStreamerValidationError) as err:
+                if not any(p.field == "body.event_signature" for p in problems):
+                    problems.append(_problem("body.event_signature", str(err), "depth"))
             if len(inputs) > settings.max_event_inputs:
                 problems.append(
                     _problem(
@@ -110,12 +120,25 @@ def handlers(service: Service) -> dict[str, Handler]:
         if problems:
             raise ApiError.invalid(*problems)
 
-    async def existing_subscription(subscription_id: int) -> SubscriptionRow:
+    async def existing_subscription(
+        subscription_id: int, principal: Principal | None = None
+    ) -> SubscriptionRow:
+        """The subscription; another subscriber's is 404 like a missing one (no id oracle)."""
         row = await service.storage.get_subscription(subscription_id)
+        if (
+            row is not None
+            and principal is not None
+            and not can_access(principal, row.subscriber_id)
+        ):
+            row = None
         return found(row, "Subscription", f"No subscription with id {subscription_id}")
 
     async def create_subscription(call: Call) -> tuple[int, Any]:
         body = call.body
+        try:
+            owner = resolve_subscriber(call.principal, body.get("subscriber_id"), default="default")
+        except AccessDenied as err:
+            raise access_error(err) from None
         sub = {
             "topic0": body["topic0"].lower(),
             "event_signature": body["event_signature"],
@@ -123,17 +146,29 @@ def handlers(service: Service) -> dict[str, Handler]:
             "start_block": body["start_block"],
             "end_block": body.get("end_block"),
             "chain_id": body["chain_id"],
-            "subscriber_id": body.get("subscriber_id", "default"),
+            "subscriber_id": owner,
         }
         await reject_invalid(sub)
-        row = await service.storage.insert_subscription(NewSubscription(**sub))
+        async with service.lock(("subscriber", owner)):  # the quota check and insert: one step
+            _rows, count = await service.storage.list_subscriptions(owner, 0, 1)
+            if count >= settings.max_subscriptions_per_subscriber:
+                raise ApiError(
+                    429,
+                    "Too many subscriptions",
+                    f"at most {settings.max_subscriptions_per_subscriber} subscriptions per "
+                    "subscriber; delete some first",
+                    error_code="SUBSCRIPTION_QUOTA",
+                )
+            row = await service.storage.insert_subscription(NewSubscription(**sub))
         return 201, subscription_json(row, service)
 
     async def list_subscriptions(call: Call) -> tuple[int, Any]:
         page, size = call.params["page"], call.params["page_size"]
-        rows, total = await service.storage.list_subscriptions(
-            call.params.get("subscriber_id"), (page - 1) * size, size
-        )
+        try:
+            owner = subscriber_filter(call.principal, call.params.get("subscriber_id"))
+        except AccessDenied as err:
+            raise access_error(err) from None
+        rows, total = await service.storage.list_subscriptions(owner, (page - 1) * size, size)
         return 200, {
             "subscriptions": [subscription_json(r, service) for r in rows],
             "total": total,
@@ -142,7 +177,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_subscription(call: Call) -> tuple[int, Any]:
-        row = await existing_subscription(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"], call.principal)
         owner = call.params.get("subscriber_id")
         if owner is not None and owner != row.subscriber_id:
             raise ApiError.not_found(
@@ -151,7 +186,21 @@ def handlers(service: Service) -> dict[str, Handler]:
         return 200, subscription_json(row, service)
 
     async def update_subscription(call: Call) -> tuple[int, Any]:
-        row = await existing_subscription(call.params["subscription_id"])
+        sid = call.params["subscription_id"]
+        await existing_subscription(sid, call.principal)
+        async with service.lock(("subscription", sid)):  # read, check and write: one step
+            return await apply_update(call, await existing_subscription(sid, call.principal))
+
+    async def apply_update(call: Call, row: SubscriptionRow) -> tuple[int, Any]:
+        # The owner and the status are the service's: a PUT may not move or re-state it.
+        for field in ("subscriber_id", "streaming_status", "is_streaming"):
+            current = {
+                "subscriber_id": row.subscriber_id,
+                "streaming_status": row.streaming_status,
+                "is_streaming": service.connection_count(row.id) > 0,
+            }[field]
+            if field in call.body and call.body[field] != current:
+                raise ApiError.field(f"body.{field}", "is not writable", "readOnly")
         changes = {k: call.body[k] for k in SUBSCRIPTION_FIELDS if k in call.body}
         if "addresses" in changes:
             changes["addresses"] = [a.lower() for a in changes["addresses"]]
@@ -167,9 +216,10 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def delete_subscription(call: Call) -> tuple[int, Any]:
         subscription_id = call.params["subscription_id"]
-        await existing_subscription(subscription_id)
-        await service.close_subscription(subscription_id)
-        await service.storage.delete_subscription(subscription_id)
+        async with service.lock(("subscription", subscription_id)):
+            await existing_subscription(subscription_id, call.principal)
+            await service.close_subscription(subscription_id)
+            await service.storage.delete_subscription(subscription_id)
         return 200, {
             "message": "Subscription deleted",
             "subscription_id": subscription_id,
@@ -177,7 +227,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_last_processed_block(call: Call) -> tuple[int, Any]:
-        row = await existing_subscription(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"], call.principal)
         chain_id = call.params.get("chain_id")
         if chain_id is not None and chain_id != row.chain_id:
             raise ApiError.invalid(
@@ -196,7 +246,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         }
 
     async def get_processing_status(call: Call) -> tuple[int, Any]:
-        row = await existing_subscription(call.params["subscription_id"])
+        row = await existing_subscription(call.params["subscription_id"], call.principal)
         count = service.connection_count(row.id)
         body = {
             "subscription_id": row.id,

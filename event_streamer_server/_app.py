@@ -15,7 +15,9 @@ from starlette.routing import Route
 
 from . import _api_breakers, _api_chains, _api_health, _api_streaming, _api_subscriptions
 from ._contract import load_spec, spec_yaml
-from ._http import ApiError, Handler, build_routes, is_authorised, json_response
+from ._guard import outbound_policy
+from ._http import ApiError, Handler, build_routes, json_response
+from ._outbound import make_client
 from ._rpc import RpcPool
 from ._service import Service
 from ._settings import Settings
@@ -27,14 +29,15 @@ logger = logging.getLogger(__name__)
 
 
 def _document_route(
-    path: str, content: Callable[[], bytes], media_type: str, settings: Settings
+    path: str, content: Callable[[], bytes], media_type: str, service: Service
 ) -> Route:
-    """The contract itself, behind the same API key as the operations."""
+    """The contract itself, behind the same API keys as the operations."""
 
     async def serve_document(request: Request) -> Response:
-        if not is_authorised(request, settings.api_key):
-            error = ApiError(401, "Unauthorized", error_code="UNAUTHORIZED")
-            return json_response(401, error.body())
+        try:
+            service.guard.authenticate(request)
+        except ApiError as error:
+            return json_response(error.status, error.body(), error.headers)
         return Response(content(), media_type=media_type)
 
     return Route(path, serve_document)
@@ -42,17 +45,24 @@ def _document_route(
 
 def create_app(settings: Settings, *, service: Service | None = None) -> Starlette:
     """Build the service's ASGI app. Storage opens (and migrates) when the app starts."""
-    service = service or Service(settings, SQLiteStorage(settings.db), RpcPool(settings.breaker))
+    if service is None:
+        http = make_client(
+            outbound_policy(settings),
+            deadline=settings.breaker.timeout,
+            max_response_bytes=settings.rpc_max_response_bytes,
+        )
+        storage = SQLiteStorage(settings.db, busy_timeout=settings.db_busy_timeout)
+        service = Service(settings, storage, RpcPool(settings.breaker, http))
     handlers: dict[str, Handler] = {}
     for module in (_api_health, _api_subscriptions, _api_streaming, _api_chains, _api_breakers):
         handlers.update(module.handlers(service))
-    routes = build_routes(handlers, api_key=settings.api_key, max_body=settings.max_body_bytes)
+    routes = build_routes(handlers, guard=service.guard, max_body=settings.max_body_bytes)
 
     routes += [
         _document_route(
-            "/openapi.json", lambda: orjson.dumps(load_spec()), "application/json", settings
+            "/openapi.json", lambda: orjson.dumps(load_spec()), "application/json", service
         ),
-        _document_route("/openapi.yaml", spec_yaml, "application/yaml", settings),
+        _document_route("/openapi.yaml", spec_yaml, "application/yaml", service),
     ]
 
     @contextlib.asynccontextmanager

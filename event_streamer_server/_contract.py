@@ -20,6 +20,8 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ._strict import StrictIntError, parse_int
+
 __all__ = ["FieldProblem", "Operation", "load_spec", "operations", "spec_resource", "spec_yaml"]
 
 _SPEC_URI = "urn:event-streamer-spec"
@@ -181,12 +183,15 @@ class Operation:
             raw = source[p.name]
             value: Any = raw
             if p.schema.get("type") == "integer":
-                try:
-                    value = int(raw)
-                except ValueError:
+                try:  # ASCII digits only: int() takes "\u0661", "1_0", " 1"
+                    value = parse_int(raw)
+                except StrictIntError as err:
                     errors.append(
                         FieldProblem(
-                            f"{p.location}.{p.name}", p.location, "must be an integer", "type"
+                            f"{p.location}.{p.name}",
+                            p.location,
+                            f"must be an integer ({err.reason})",
+                            "type",
                         )
                     )
                     continue

@@ -6,12 +6,11 @@ body. They return ``(status, body)`` or a Starlette response (the stream), or ra
 
 from __future__ import annotations
 
-import hmac
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from starlette.requests import Request
@@ -19,7 +18,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ._contract import FieldProblem, Operation, operations
+from ._principals import OPEN_PRINCIPAL, Principal
+from ._storage import StorageBusy
 from ._time import now_iso
+
+if TYPE_CHECKING:
+    from ._guard import Guard
 
 __all__ = [
     "ApiError",
@@ -27,12 +31,19 @@ __all__ = [
     "Handler",
     "build_routes",
     "found",
-    "is_authorised",
     "json_response",
 ]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# Acks and heartbeats ride on an open stream (itself capped) and come once per batch: they
+# cost a hundredth of a request, so a fast consumer is not throttled by its own acks.
+_COST = {
+    "acknowledge_batch": 0.01,
+    "acknowledge_batch_bulk": 0.01,
+    "send_client_heartbeat": 0.01,
+}
 
 
 class ApiError(Exception):
@@ -103,6 +114,7 @@ class Call:
     params: dict[str, Any]
     body: Any
     request_id: str
+    principal: Principal = OPEN_PRINCIPAL
 
 
 Reply = tuple[int, Any] | Response
@@ -128,30 +140,37 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def is_authorised(request: Request, api_key: str | None) -> bool:
-    """Whether ``request`` carries ``Authorization: Bearer <api_key>`` (always, without a key)."""
-    if api_key is None:
-        return True
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), api_key)
+MAX_JSON_DEPTH = 128  # arrays/objects; recursive validators and ABI parsing stay far from limits
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests arrays/objects deeper than ``MAX_JSON_DEPTH`` (iteratively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _endpoint(
-    op: Operation, handler: Handler, *, api_key: str | None, max_body: int
+    op: Operation, handler: Handler, *, guard: Guard, max_body: int
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         request_id = uuid.uuid4().hex
         headers = {"X-Request-Id": request_id}
         try:
-            if not op.public and not is_authorised(request, api_key):
-                raise ApiError(
-                    401,
-                    "Unauthorized",
-                    "send Authorization: Bearer <api key>",
-                    error_code="UNAUTHORIZED",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+            principal = OPEN_PRINCIPAL
+            if not op.public:
+                principal = guard.authenticate(request)
+                guard.check_rate(principal, request, cost=_COST.get(op.operation_id, 1.0))
             params, problems = op.parse_params(request.path_params, request.query_params)
             body: Any = None
             if op.body_validator is not None:
@@ -166,14 +185,27 @@ def _endpoint(
                         raise ApiError(
                             400, "Malformed JSON", str(err), error_code="MALFORMED_JSON"
                         ) from None
-                    problems.extend(op.check_body(body))
+                    if _too_deep(body):
+                        problems.append(
+                            FieldProblem(
+                                "body", "body", f"nested deeper than {MAX_JSON_DEPTH}", "depth"
+                            )
+                        )
+                    else:
+                        problems.extend(op.check_body(body))
             if problems:
                 raise ApiError.invalid(*problems)
-            reply = await handler(Call(request, params, body, request_id))
+            reply = await handler(Call(request, params, body, request_id, principal))
         except ApiError as err:
             if err.status >= 500:
                 logger.error("%s %s -> %d: %s", op.method, op.path, err.status, err.detail)
             return json_response(err.status, err.body(), {**headers, **err.headers})
+        except StorageBusy as err:
+            logger.warning("%s %s: storage busy (%s)", op.method, op.path, err)
+            error = ApiError(
+                503, "Service busy", "the database is locked; retry", error_code="STORAGE_BUSY"
+            )
+            return json_response(503, error.body(), {**headers, "Retry-After": "1"})
         except Exception:
             logger.exception("%s %s failed (request %s)", op.method, op.path, request_id)
             error = ApiError(500, "Internal server error", f"request id {request_id}")
@@ -187,9 +219,7 @@ def _endpoint(
     return endpoint
 
 
-def build_routes(
-    handlers: Mapping[str, Handler], *, api_key: str | None, max_body: int
-) -> list[Route]:
+def build_routes(handlers: Mapping[str, Handler], *, guard: Guard, max_body: int) -> list[Route]:
     """One route per contract path; every operation must have a handler."""
     ops = operations()
     missing = sorted(set(ops) - set(handlers))
@@ -198,7 +228,7 @@ def build_routes(
     by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
     for op_id, op in ops.items():
         by_path.setdefault(op.path, {})[op.method] = _endpoint(
-            op, handlers[op_id], api_key=api_key, max_body=max_body
+            op, handlers[op_id], guard=guard, max_body=max_body
         )
     # A literal path (/api/chains/refresh) wins over a template that also matches it
     # (/api/chains/{chain_id}): a wrong method there is a 405, not a bad chain id.
@@ -220,6 +250,10 @@ def _dispatch(
         if allowed is not None:
             error = ApiError(405, "Method not allowed", error_code="METHOD_NOT_ALLOWED")
             return json_response(405, error.body(), {"Allow": ", ".join(allowed)})
-        return await methods[request.method](request)
+        endpoint = methods.get(request.method)
+        if endpoint is None:  # HEAD, which Starlette routes along with GET
+            error = ApiError(405, "Method not allowed", error_code="METHOD_NOT_ALLOWED")
+            return json_response(405, error.body(), {"Allow": ", ".join(sorted(methods))})
+        return await endpoint(request)
 
     return dispatch

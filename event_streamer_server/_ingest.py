@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from event_streamer import RetryPolicy
-from event_streamer.abi import EventDecoder
+from event_streamer.abi import DecodeLimits, EventDecoder
 from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
@@ -124,6 +124,7 @@ class ChainWorker:
         faults: FaultPoints | None = None,
         *,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
+        decode_limits: DecodeLimits | None = None,
     ) -> None:
         self.chain_id = chain_id
         self.storage = storage
@@ -131,6 +132,7 @@ class ChainWorker:
         self.hub = hub
         self.batch_size = batch_size
         self.faults = faults or FaultPoints("")
+        self.decode_limits = decode_limits or DecodeLimits()
         self.members: set[int] = set()
         self.wake = asyncio.Event()
         self.reorgs = ReorgHealer(chain_id, storage, rpc, hub)
@@ -336,12 +338,13 @@ class ChainWorker:
         decoder = self._decoder_for(sub)
         events: list[dict[str, Any]] = []
         hashes: dict[int, str] = {hi: hi_hash}
-        for log in route_logs(sub, logs):
-            try:
-                event = decoder.decode(log)
-            except EventDecodeError as err:
-                await self.storage.record_decode_error(sub.id, log, str(err))
-                self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(err), recoverable=True)
+        routed = list(route_logs(sub, logs))
+        # Off the event loop, one thread hop per batch of logs: a costly log cannot stall it.
+        decoded = await asyncio.to_thread(_decode_all, decoder, routed)
+        for log, event in zip(routed, decoded, strict=True):
+            if isinstance(event, EventDecodeError):
+                await self.storage.record_decode_error(sub.id, log, str(event))
+                self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(event), recoverable=True)
                 continue
             event["timestamp"] = await self._times.of(log)
             hashes[event["block_number"]] = str(log.get("blockHash"))
@@ -356,7 +359,7 @@ class ChainWorker:
         key = orjson.dumps(sub.event_signature, option=orjson.OPT_SORT_KEYS).decode()
         cached = self._decoders.get(sub.id)
         if cached is None or cached[0] != key:
-            cached = (key, EventDecoder(sub.event_signature))
+            cached = (key, EventDecoder(sub.event_signature, limits=self.decode_limits))
             self._decoders[sub.id] = cached
         return cached[1]
 
@@ -425,3 +428,16 @@ class IngestManager:
     async def stop_all(self) -> None:
         for subscription_id in list(self.chain_of):
             await self.stop_for(subscription_id)
+
+
+def _decode_all(
+    decoder: EventDecoder, logs: list[dict[str, Any]]
+) -> list[dict[str, Any] | EventDecodeError]:
+    """Each log decoded, or its error (``DecodeLimitError`` included): runs in a thread."""
+    out: list[dict[str, Any] | EventDecodeError] = []
+    for log in logs:
+        try:
+            out.append(decoder.decode(log))
+        except EventDecodeError as err:
+            out.append(err)
+    return out

@@ -20,6 +20,7 @@ import httpx
 import orjson
 
 from ._breaker import CircuitBreaker
+from ._redact import redact_text
 from ._settings import BreakerSettings
 from ._throttle import Throttle, retry_after_seconds
 
@@ -212,8 +213,9 @@ class RpcPool:
                 if isinstance(err, _RateLimited):
                     limited = True
                     throttle.on_limited(err.retry_after)
-                logger.warning("%s %s failed on %s: %s", method, chain_id, breaker.name, err)
-                failures.append(f"{breaker.name}: {err}")
+                text = redact_text(str(err))  # remote text may quote URLs and secrets
+                logger.warning("%s %s failed on %s: %s", method, chain_id, breaker.name, text)
+                failures.append(f"{breaker.name}: {text}")
                 continue
             breaker.record_success((time.perf_counter() - started) * 1000)
             throttle.on_accepted()
@@ -312,7 +314,7 @@ class RpcPool:
         except httpx.TimeoutException as err:
             raise RpcError(f"timed out after {self.settings.timeout}s") from err
         except (httpx.HTTPError, httpx.InvalidURL) as err:
-            raise RpcError(f"{type(err).__name__}: {err}") from err
+            raise RpcError(f"{type(err).__name__}: {redact_text(str(err))}") from err
 
     @staticmethod
     def _body(response: httpx.Response) -> Any:

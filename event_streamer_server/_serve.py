@@ -15,6 +15,9 @@ from pathlib import Path
 import uvicorn
 
 from ._app import create_app
+from ._guard import configured_keys, outbound_policy
+from ._protocol import guarded_protocol
+from ._redact import install_redaction
 from ._settings import load_settings
 
 
@@ -57,8 +60,11 @@ def serve(args: argparse.Namespace, *, prog: str = "event-streamer-server") -> i
                 "log_level": args.log_level,
                 "api_key": args.api_key,
                 "ready_file": args.ready_file,
+                "insecure_open": True if getattr(args, "insecure_open", False) else None,
             },
         )
+        configured_keys(settings)  # bad key entries and host lists: one line, exit 2
+        outbound_policy(settings)
     except (OSError, ValueError) as err:
         sys.stderr.write(f"{prog}: {err}\n")
         return 2
@@ -66,8 +72,15 @@ def serve(args: argparse.Namespace, *, prog: str = "event-streamer-server") -> i
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # RPC URLs carry credentials: mask them in every record (httpx logs request URLs at INFO).
+    install_redaction(handlers=logging.getLogger().handlers)
     config = uvicorn.Config(
         create_app(settings),
+        http=guarded_protocol(
+            header_timeout=settings.header_timeout, write_timeout=settings.write_timeout
+        ),
+        timeout_keep_alive=max(1, round(settings.keep_alive_timeout)),
+        limit_concurrency=settings.max_connections,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

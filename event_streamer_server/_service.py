@@ -5,23 +5,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import ipaddress
 import logging
+import time
+import weakref
 from dataclasses import dataclass, field
 
+from event_streamer.abi import DecodeLimits
+
 from ._faults import FaultPoints
+from ._guard import Guard
 from ._ingest import ChainWorker, IngestManager
 from ._newheads import HeadPush
 from ._retention import Retention
 from ._rpc import RpcPool
+from ._secrets import DEFAULT_GRACE_SECONDS, Keyring, ResumeClaims, Secret, TokenCodec
 from ._settings import Settings
 from ._storage import NewChain, Storage
 from ._streams import Connection, Hub
 from ._time import now_iso
-from ._tokens import TokenSigner
 
 __all__ = ["Service"]
 
 logger = logging.getLogger(__name__)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -31,19 +46,49 @@ class Service:
     rpc: RpcPool
     last_refresh: str | None = None
     hub: Hub = field(default_factory=Hub)
-    signer: TokenSigner = field(init=False)
+    tokens: TokenCodec = field(init=False)
     ingest: IngestManager = field(init=False)
     _sweeper: asyncio.Task[None] | None = None
     retention: Retention = field(init=False)
     heads: HeadPush = field(init=False)
     faults: FaultPoints = field(init=False)
+    guard: Guard = field(init=False)
+    # subscription id -> its subscriber, for tokens signed without a storage read
+    owners: dict[int, str] = field(default_factory=dict)
+    _locks: weakref.WeakValueDictionary[object, asyncio.Lock] = field(
+        default_factory=weakref.WeakValueDictionary
+    )
 
     def __post_init__(self) -> None:
         self.faults = FaultPoints(self.settings.test_faults)
+        self.guard = Guard(self.settings)
+
+    def lock(self, key: object) -> asyncio.Lock:
+        """The lock that makes a check-and-write on ``key`` one step (held while in use)."""
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
 
     async def start(self) -> None:
         await self.storage.open()
-        self.signer = TokenSigner(await self.storage.secret())
+        for key in await self.storage.api_keys():
+            self.guard.add_key(key)
+        if (
+            self.guard.open
+            and not _loopback(self.settings.host)
+            and not self.settings.insecure_open
+        ):
+            raise RuntimeError(
+                f"open mode (no API keys) on {self.settings.host}, which is not a loopback "
+                "address: configure api_keys (or api_key), or pass --insecure-open"
+            )
+        if self.guard.open:
+            logger.warning(
+                "open mode: no API keys are configured, every caller is an admin "
+                "(local development only; see the README's Security section)"
+            )
+        self.tokens = TokenCodec(await self.load_keyring(self.storage))
         self.ingest = IngestManager(
             functools.partial(
                 ChainWorker,
@@ -52,6 +97,7 @@ class Service:
                 hub=self.hub,
                 batch_size=self.settings.batch_size,
                 faults=self.faults,
+                decode_limits=DecodeLimits(max_depth=self.settings.decode_max_depth),
             )
         )
         self.heads = HeadPush(self._wake_chain)
@@ -81,10 +127,36 @@ class Service:
         await self.rpc.aclose()
         await self.storage.close()
 
-    def token_for(self, subscription_id: int, seq: int) -> str:
-        return self.signer.make(subscription_id, seq)
+    @staticmethod
+    async def load_keyring(storage: Storage, *, rotate: bool = False) -> Keyring:
+        """The stored keyring; the first one signs with the old single secret and accepts
+        old-format tokens a week more. ``rotate``: a new current secret, saved."""
+        records = await storage.keyring_records()
+        now = time.time()
+        if records:
+            keyring = Keyring.from_records(records, accept_legacy_until=now + DEFAULT_GRACE_SECONDS)
+        else:
+            keyring = Keyring(Secret(await storage.secret()), (), now + DEFAULT_GRACE_SECONDS)
+        if rotate or not records:
+            keyring = keyring.rotate(now=now) if rotate else keyring
+            await storage.save_keyring_records(keyring.to_records())
+        return keyring
 
-    def open_stream(self, subscription_id: int, chain_id: int) -> Connection:
+    def token_for(self, subscription_id: int, seq: int) -> str:
+        subscriber = self.owners.get(subscription_id, "default")
+        return self.tokens.sign(ResumeClaims(subscription_id, seq), subscriber_id=subscriber)
+
+    def resume_position(self, token: str, subscription_id: int, subscriber_id: str) -> int:
+        """The batch seq ``token`` resumes after (``InvalidToken`` when it is not valid here)."""
+        claims = self.tokens.verify(
+            token, subscription_id=subscription_id, subscriber_id=subscriber_id
+        )
+        return claims.seq
+
+    def open_stream(
+        self, subscription_id: int, chain_id: int, *, subscriber_id: str = "default"
+    ) -> Connection:
+        self.owners[subscription_id] = subscriber_id
         conn = self.hub.open(subscription_id)
         self.ingest.start_for(subscription_id, chain_id)
         return conn
@@ -98,6 +170,7 @@ class Service:
                 await self.storage.update_subscription(sub.id, {"streaming_status": "idle"})
 
     async def close_subscription(self, subscription_id: int) -> None:
+        self.owners.pop(subscription_id, None)
         self.hub.close_subscription(subscription_id)
         await self.ingest.stop_for(subscription_id)
 

@@ -58,9 +58,29 @@ class Settings:
     # SDK acknowledges every few seconds, so a smaller window stalls fast consumers.
     max_inflight_batches: int = 10_000
     batch_size: int = 100
-    # Hosts RPC URLs may point at (comma-separated; empty: any). The service makes requests to
-    # the URLs clients configure, so deployments should restrict them (SSRF).
+    # Security (README "Security", docs/service.md). API keys: "admin:KEY,subscriber:ID:KEY";
+    # none (and no api_key) is open mode, for local development only.
+    api_keys: str = ""
+    insecure_open: bool = False  # allow open mode on a non-loopback host (never in production)
+    api_key_table: tuple[dict[str, Any], ...] = ()  # the config file's [[api_keys]] tables
+    # RPC URLs must resolve to public addresses, except hosts/IPs/CIDRs listed here (comma-
+    # separated; the local devstack and test fixtures list the loopback host).
     allowed_rpc_hosts: str = ""
+    rpc_credential_hosts: str = ""  # hosts whose URLs may carry user:password@
+    allow_public_rpc: bool = True  # false: only allowed_rpc_hosts
+    rpc_max_response_bytes: int = 16 * 1024 * 1024
+    # Limits, per service instance (in memory).
+    rate_limit_per_second: float = 100.0  # requests per principal (per client IP in open mode)
+    rate_limit_burst: int = 500
+    max_streams_per_subscription: int = 8
+    max_streams_per_principal: int = 64
+    max_subscriptions_per_subscriber: int = 1000
+    write_timeout: float = 30.0  # a stream whose client reads nothing this long is closed
+    header_timeout: float = 10.0  # a request's headers must arrive within this
+    keep_alive_timeout: float = 5.0
+    max_connections: int = 1000  # concurrent connections; beyond, 503
+    db_busy_timeout: float = 2.0  # seconds a write waits for a locked database before 503
+    decode_max_depth: int = 16  # ABI nesting depth accepted (subscriptions and decoding)
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""
@@ -73,11 +93,21 @@ class Settings:
     chains: tuple[ChainSeed, ...] = ()
 
 
-_SCALARS = {f.name: f.type for f in fields(Settings) if f.name not in ("breaker", "chains")}
+_SCALARS = {
+    f.name: f.type for f in fields(Settings) if f.name not in ("breaker", "chains", "api_key_table")
+}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def _coerce(name: str, value: Any, kind: Any) -> Any:
     kind = str(kind)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ValueError(f"setting {name}: expected true or false, got {value!r}")
     try:
         if "int" in kind and "str" not in kind:
             return int(value)
@@ -91,7 +121,11 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
 def _from_mapping(base: Settings, data: Mapping[str, Any], source: str) -> Settings:
     updates: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _SCALARS:
+        if key == "api_keys" and isinstance(value, list):
+            updates["api_key_table"] = tuple(
+                dict(v) if isinstance(v, Mapping) else v for v in value
+            )
+        elif key in _SCALARS:
             updates[key] = _coerce(key, value, _SCALARS[key])
         elif key not in ("breaker", "circuit_breaker", "chains"):
             raise ValueError(f"{source}: unknown setting {key!r}")

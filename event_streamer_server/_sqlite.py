@@ -19,6 +19,7 @@ from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from ._principals import StoredKey
 from ._sqlite_schema import MIGRATIONS
 from ._storage import (
     CHAIN_FIELDS,
@@ -28,6 +29,7 @@ from ._storage import (
     NewBatch,
     NewChain,
     NewSubscription,
+    StorageBusy,
     StoredBatch,
     SubscriptionRow,
 )
@@ -82,7 +84,12 @@ def on_db_thread(
 
     async def run_on_db_thread(self: SQLiteStorage, /, *args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(method, self, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise StorageBusy(str(err)) from err
+            raise
 
     functools.update_wrapper(run_on_db_thread, method)  # name and docstring of the method
     return run_on_db_thread
@@ -91,8 +98,9 @@ def on_db_thread(
 class SQLiteStorage:
     """:class:`~event_streamer_server._storage.Storage` on a SQLite file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, busy_timeout: float = 5.0) -> None:
         self.path = path
+        self.busy_timeout = busy_timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite3.Connection | None = None
         self._acks: list[_PendingAck] = []  # waiting for the next ack transaction
@@ -127,6 +135,7 @@ class SQLiteStorage:
         db.execute("PRAGMA busy_timeout=5000")
         # A checkpointed WAL is cut back to this size (else it keeps its largest size forever).
         db.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
+        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
         self._db = db
         self._incremental_vacuum(db)
         version = self.schema_version
@@ -175,6 +184,31 @@ class SQLiteStorage:
         )
         row = self.db.execute("SELECT value FROM meta WHERE key = 'resume_secret'").fetchone()
         return bytes.fromhex(row["value"])
+
+    @on_db_thread
+    def keyring_records(self) -> list[dict[str, Any]]:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'resume_keyring'").fetchone()
+        return list(json.loads(row["value"])) if row else []
+
+    @on_db_thread
+    def save_keyring_records(self, records: list[dict[str, Any]]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('resume_keyring', ?)",
+            (json.dumps(records),),
+        )
+
+    @on_db_thread
+    def api_keys(self) -> list[StoredKey]:
+        rows = self.db.execute("SELECT key_id, digest, kind, subscriber_id FROM api_keys")
+        return [StoredKey(**r) for r in rows.fetchall()]
+
+    @on_db_thread
+    def insert_api_key(self, key: StoredKey) -> None:
+        self.db.execute(
+            "INSERT INTO api_keys (key_id, digest, kind, subscriber_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (key.key_id, key.digest, key.kind, key.subscriber_id, now_iso()),
+        )
 
     # -- chains ----------------------------------------------------------------------------------
     def _select(self, row: type[R], table: str, clauses: str, args: Sequence[Any]) -> list[R]:

@@ -87,4 +87,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX batches_acked ON batches (acked_at) WHERE acked_at IS NOT NULL;
     ALTER TABLE chains ADD COLUMN ws_url TEXT;
     """,
+    # 5: API keys (issue 16): only a digest of each key is stored.
+    """
+    CREATE TABLE api_keys (
+        key_id TEXT NOT NULL,
+        digest TEXT NOT NULL PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('admin', 'subscriber')),
+        subscriber_id TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX api_keys_by_id ON api_keys (key_id);
+    """,
 ]

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ._principals import StoredKey
+
 __all__ = [
     "CHAIN_FIELDS",
     "SUBSCRIPTION_FIELDS",
@@ -21,6 +23,7 @@ __all__ = [
     "NewChain",
     "NewSubscription",
     "Storage",
+    "StorageBusy",
     "StoredBatch",
     "SubscriptionRow",
 ]
@@ -140,6 +143,10 @@ class AckResult:
     resume_token: str | None = None
 
 
+class StorageBusy(Exception):
+    """The store is locked by another writer past its busy timeout (the API answers 503)."""
+
+
 class Storage(Protocol):
     """Durable state. Every write is committed before its call returns.
 
@@ -157,6 +164,22 @@ class Storage(Protocol):
 
     async def secret(self) -> bytes:
         """The server secret that signs resume tokens: created on first use, then stable."""
+        ...
+
+    async def keyring_records(self) -> list[dict[str, Any]]:
+        """The resume-token keyring (``_secrets.Keyring.to_records``); empty before the first."""
+        ...
+
+    async def save_keyring_records(self, records: list[dict[str, Any]]) -> None:
+        """Replace the resume-token keyring."""
+        ...
+
+    async def api_keys(self) -> list[StoredKey]:
+        """Every stored API key (digests only)."""
+        ...
+
+    async def insert_api_key(self, key: StoredKey) -> None:
+        """Store a new API key's digest."""
         ...
 
     # -- chains ---------------------------------------------------------------------------------

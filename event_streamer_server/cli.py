@@ -2,6 +2,8 @@
 
     event-streamer-server [--host H] [--port P] [--db FILE] [--config FILE] ...
     event-streamer-server devstack [--service-port P] [--rpc-port P] [--db FILE]
+    event-streamer-server keys create (--admin | --subscriber ID) [--db FILE]
+    event-streamer-server secrets rotate [--db FILE] [--grace SECONDS]
 
 Exit codes: 0 ok (SIGINT/SIGTERM included), 1 the ``server`` extra is not installed,
 2 bad options or settings. This module imports only the standard library at import time: the
@@ -61,12 +63,26 @@ def parse_args(argv: Sequence[str] | None = None, *, prog: str | None = None) ->
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--api-key", help="require Authorization: Bearer <key> (not on /health)")
     parser.add_argument("--ready-file", help="write {port, pid, url} here once listening")
+    parser.add_argument(
+        "--insecure-open",
+        action="store_true",
+        help="allow open mode (no API keys) on a non-loopback host; never in production",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "event-streamer-server") -> int:
     """Console-script entry point; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["keys"], ["secrets"]):
+        try:
+            require_server_extra()
+        except MissingServerExtraError as err:
+            sys.stderr.write(f"{prog}: {err}\n")
+            return EXIT_MISSING_EXTRA
+        from ._admin import run_admin
+
+        return run_admin(args, prog=prog)
     devstack = args[:1] == ["devstack"]
     if devstack:
         args = args[1:]

@@ -97,6 +97,10 @@ def _wait_ready(
     )
 
 
+# RPC URLs must resolve to public addresses unless allowed: local nodes (anvil) are loopback.
+LOCAL_ENV = {"EVENT_STREAMER_ALLOWED_RPC_HOSTS": "127.0.0.1,localhost,::1"}
+
+
 def start_service(
     *,
     db: str | Path | None = None,
@@ -141,7 +145,7 @@ def start_service(
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})},
+            env={**LOCAL_ENV, **os.environ, **(env or {})},
         )
     info = _wait_ready(process, ready, log, timeout)
     return ServiceProcess(
