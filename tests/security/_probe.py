@@ -184,7 +184,9 @@ class LogNode:
         self._server = JsonServer(self._handle)
         self.url = self._server.url
 
-    def _handle(self, request: dict[str, Any]) -> tuple[int, Any]:
+    def _handle(self, request: dict[str, Any] | list[dict[str, Any]]) -> tuple[int, Any]:
+        if isinstance(request, list):  # a JSON-RPC batch, as real nodes take them
+            return 200, [self._handle(one)[1] for one in request]
         base = {"jsonrpc": "2.0", "id": request["id"]}
         method, params = request["method"], request.get("params") or []
         if method == "eth_chainId":
