@@ -22,18 +22,16 @@ import asyncio
 import contextlib
 import sys
 import time
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
-from event_streamer import EventDecoder, EventStreamer, extract_abi_event, subscription_from_abi
+from event_streamer import EventStreamer, subscription_from_abi
 from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import LocalStack, start_local_stack
 
 from ._table import Row
+from .ingest import bare_loop
 
 LATENCY = 0.1
 RANGE_CAP = 100
@@ -43,40 +41,6 @@ RATE = 20.0
 
 def _say(message: str) -> None:
     print(f"  backfill: {message}", file=sys.stderr, flush=True)
-
-
-async def bare(
-    url: str, address: str, start: int, head: int, span: int
-) -> tuple[float, int, float]:
-    """Sequential eth_getLogs + decode; (seconds, events, seconds spent decoding)."""
-    decoder = EventDecoder(extract_abi_event(Emitter.abi(), "Transfer"))
-    began = time.perf_counter()
-    count = 0
-    decoding = 0.0
-    async with httpx.AsyncClient(timeout=120) as http:
-        for lo in range(start, head + 1, span):
-            hi = min(lo + span - 1, head)
-            body = {
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "eth_getLogs",
-                "params": [
-                    {
-                        "address": [address],
-                        "topics": [decoder.topic0],
-                        "fromBlock": hex(lo),
-                        "toBlock": hex(hi),
-                    }
-                ],
-            }
-            logs = (await http.post(url, json=body)).json()["result"]
-            decode_began = time.perf_counter()
-            for log in logs:
-                event = decoder.decode(log)
-                event["timestamp"] = datetime.fromtimestamp(int(log["blockTimestamp"], 16), UTC)
-                count += 1
-            decoding += time.perf_counter() - decode_began
-    return time.perf_counter() - began, count, decoding
 
 
 async def service(
@@ -144,7 +108,9 @@ async def measure(quick: bool) -> list[Row]:
             _say(f"sparse: blocks {start}..{head} ({head - start + 1:,}), {n_events} events")
             proxy = ProviderProxy(stack.rpc_url, latency=LATENCY, max_span=RANGE_CAP)
             try:
-                base_s, count, _ = await bare(proxy.url, emitter.address, start, head, RANGE_CAP)
+                base_s, count, _ = await bare_loop(
+                    proxy.url, emitter.address, start, head, RANGE_CAP
+                )
                 assert count == n_events, count
                 base_requests = proxy.requests
                 ours_s, _ = await service(stack, proxy, emitter.address, start, head, n_events)
@@ -203,7 +169,9 @@ async def measure(quick: bool) -> list[Row]:
             _say(f"dense: blocks {start}..{head}, {n:,} events")
             proxy = ProviderProxy(stack.rpc_url, latency=LATENCY, max_logs=LOG_CAP)
             try:
-                base_s, count, decoding = await bare(proxy.url, emitter.address, start, head, span)
+                base_s, count, decoding = await bare_loop(
+                    proxy.url, emitter.address, start, head, span
+                )
                 assert count == n, count
                 base_requests = proxy.requests
                 ours_s, ingest_s = await service(stack, proxy, emitter.address, start, head, n)

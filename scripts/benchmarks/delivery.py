@@ -20,13 +20,12 @@ import aiohttp
 import orjson
 
 from event_streamer import EventStreamer, subscription_from_abi
-from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import start_local_stack
 
 from ._procs import HERE, run_client, start_server, stop
 from ._table import Row
-from .ingest import SPAN, bare
+from .ingest import SPAN, bare, emit_blocks
 
 PER_BLOCK = 500
 
@@ -61,14 +60,9 @@ async def measure(quick: bool) -> dict[str, list[float]]:
             DevChain(stack.rpc_url) as chain,
             EventStreamer(stack.service_url, "bench") as client,
         ):
-            await client.update_chain(
-                stack.chain_id, ChainConfigUpdate(max_blocks_per_request=SPAN)
+            emitter, start, head = await emit_blocks(
+                client, chain, stack.chain_id, n_blocks, PER_BLOCK
             )
-            emitter = await chain.deploy_emitter()
-            start = await chain.block_number() + 1
-            for i in range(n_blocks):
-                await emitter.emit_many(i * PER_BLOCK, PER_BLOCK)
-            head = await chain.block_number()
             for _ in range(rounds):
                 rates["getlogs"].append(await bare(stack.rpc_url, emitter.address, start, head))
                 sub = await client.create_subscription(
