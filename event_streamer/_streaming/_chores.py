@@ -5,6 +5,8 @@ pure state, the same rule that inputs return actions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._messages import StreamStats
 from ._actions import Action, CheckCompletion, Finish, FlushAcks, SendHeartbeat, State
 from ._delivery import Delivery
@@ -23,8 +25,9 @@ class Chores:
     stats: StreamStats
     _heartbeat_seq: int
 
-    def _settle(self, outcome: State, step: Action) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by StreamSession, the class this mixin is part of
+
+        def _settle(self, outcome: State, step: Action) -> None: ...
 
     def acks_due(self) -> FlushAcks | None:
         """The next bulk ack to send, if any can go now (one at a time, on a live connection)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-BATCH = 100
+from ._stream_server import BATCH, transfer_batch
 
 
 def blobs(kinds: int = 8) -> list[bytes]:
@@ -25,22 +25,7 @@ def blobs(kinds: int = 8) -> list[bytes]:
     addresses = ["0x" + rng.randbytes(20).hex() for _ in range(1000)]
     out = []
     for b in range(kinds):
-        events = [
-            {
-                "from": rng.choice(addresses),
-                "to": rng.choice(addresses),
-                "value": str(rng.getrandbits(80)),
-                "block_number": 1000 + b,
-                "transaction_hash": "0x" + rng.randbytes(32).hex(),
-                "transaction_index": i,
-                "log_index": i,
-                "address": addresses[0],
-                "block_hash": "0x" + rng.randbytes(32).hex(),
-                "removed": False,
-                "timestamp": "2026-11-27T10:30:00.000Z",
-            }
-            for i in range(BATCH)
-        ]
+        events = transfer_batch(rng, addresses, 1000 + b)
         out.append(orjson.dumps({"Transfer": events}))
     return out
 

@@ -19,27 +19,32 @@ from aiohttp import web
 BATCH = 100
 
 
+def transfer_batch(rng: random.Random, addresses: list[str], block: int) -> list[dict[str, object]]:
+    """``BATCH`` decoded Transfer events of one block, shaped as the service delivers them."""
+    return [
+        {
+            "from": rng.choice(addresses),
+            "to": rng.choice(addresses),
+            "value": str(rng.getrandbits(80)),
+            "block_number": block,
+            "transaction_hash": "0x" + rng.randbytes(32).hex(),
+            "transaction_index": i,
+            "log_index": i,
+            "address": addresses[0],
+            "block_hash": "0x" + rng.randbytes(32).hex(),
+            "removed": False,
+            "timestamp": "2026-11-27T10:30:00.000Z",
+        }
+        for i in range(BATCH)
+    ]
+
+
 def build(total: int) -> bytes:
     rng = random.Random(7)
     addresses = ["0x" + rng.randbytes(20).hex() for _ in range(1000)]
     lines = []
     for b in range(total // BATCH):
-        events = [
-            {
-                "from": rng.choice(addresses),
-                "to": rng.choice(addresses),
-                "value": str(rng.getrandbits(80)),
-                "block_number": 1000 + b,
-                "transaction_hash": "0x" + rng.randbytes(32).hex(),
-                "transaction_index": i,
-                "log_index": i,
-                "address": addresses[0],
-                "block_hash": "0x" + rng.randbytes(32).hex(),
-                "removed": False,
-                "timestamp": "2026-11-27T10:30:00.000Z",
-            }
-            for i in range(BATCH)
-        ]
+        events = transfer_batch(rng, addresses, 1000 + b)
         lines.append(
             orjson.dumps(
                 {
