@@ -4,7 +4,9 @@ Each new head wakes the chain's ingestion worker at once instead of at its next 
 worker then stores the new block's batches and wakes the streams (as after any commit). Polling
 stays as it was, so a dropped or refused subscription only costs latency: the watcher
 reconnects with capped, jittered backoff and the push resumes. The WebSocket URL is checked
-like RPC URLs when a chain is registered.
+like RPC URLs when a chain is registered, and again at every connect: the host name is resolved
+through the outbound policy, so a name that later resolves to a private address (DNS rebinding)
+is refused like an RPC call would be.
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ import asyncio
 import contextlib
 import functools
 import logging
+import socket
 from collections.abc import Callable
 
 import aiohttp
 import orjson
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from event_streamer import RetryPolicy
+
+from ._netpolicy import OutboundPolicy, Resolver, system_resolver
+from ._redact import redact_url
 
 __all__ = ["HeadPush", "HeadWatcher"]
 
@@ -29,13 +36,54 @@ _CONNECT_TIMEOUT = 10.0
 _MAX_MESSAGE = 1024 * 1024  # a newHeads notification is about 1 KiB
 
 
+class PolicyResolver(AbstractResolver):
+    """Resolves host names to the addresses the outbound policy allows, or refuses.
+
+    aiohttp connects IP literals without a resolver; those were checked at registration and
+    cannot change, so names are what can rebind.
+    """
+
+    def __init__(self, policy: OutboundPolicy, *, resolver: Resolver = system_resolver) -> None:
+        self.policy = policy
+        self._resolver = resolver
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        addresses = await self.policy.permitted_addresses(host, port, resolver=self._resolver)
+        if not addresses:
+            raise OSError(f"{host} resolves to no address allowed for RPC calls")
+        return [
+            ResolveResult(
+                hostname=host,
+                host=str(ip),
+                port=port,
+                family=socket.AF_INET6 if ip.version == 6 else socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+            for ip in addresses
+        ]
+
+    async def close(self) -> None:
+        return None
+
+
 class HeadWatcher:
     """Subscribes to newHeads at ``ws_url``; calls ``on_head(block_number)`` for each head."""
 
-    def __init__(self, chain_id: int, ws_url: str, on_head: Callable[[int], None]) -> None:
+    def __init__(
+        self,
+        chain_id: int,
+        ws_url: str,
+        on_head: Callable[[int], None],
+        *,
+        policy: OutboundPolicy | None = None,
+    ) -> None:
         self.chain_id = chain_id
         self.ws_url = ws_url
         self.on_head = on_head
+        self.policy = policy  # None: no connect-time check (tests of the watcher alone)
         self.connected = False  # True while a subscription is live
         self.subscriptions = 0  # successful eth_subscribe calls (reconnects included)
         self.heads = 0
@@ -54,7 +102,12 @@ class HeadWatcher:
     async def _run(self) -> None:
         failures = 0
         timeout = aiohttp.ClientTimeout(total=None, connect=_CONNECT_TIMEOUT)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        connector = (
+            None
+            if self.policy is None
+            else aiohttp.TCPConnector(resolver=PolicyResolver(self.policy), use_dns_cache=False)
+        )
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             while True:
                 try:
                     await self._subscribe(session)
@@ -66,7 +119,7 @@ class HeadWatcher:
                     logger.info(
                         "chain %d: newHeads at %s unavailable (%s); polling meanwhile",
                         self.chain_id,
-                        self.ws_url,
+                        redact_url(self.ws_url),
                         err,
                     )
                 finally:
@@ -99,8 +152,11 @@ class HeadWatcher:
 class HeadPush:
     """The watchers of every chain that has a ``ws_url``, kept in line with the chain table."""
 
-    def __init__(self, wake: Callable[[int], None]) -> None:
+    def __init__(
+        self, wake: Callable[[int], None], *, policy: OutboundPolicy | None = None
+    ) -> None:
         self.wake = wake  # chain id -> wake its ingestion
+        self.policy = policy
         self.watchers: dict[int, HeadWatcher] = {}
 
     async def configure(self, urls: dict[int, str | None]) -> None:
@@ -111,7 +167,9 @@ class HeadPush:
                 await watcher.stop()
         for chain_id, url in urls.items():
             if url and chain_id not in self.watchers:
-                watcher = HeadWatcher(chain_id, url, functools.partial(self._on_head, chain_id))
+                watcher = HeadWatcher(
+                    chain_id, url, functools.partial(self._on_head, chain_id), policy=self.policy
+                )
                 self.watchers[chain_id] = watcher
                 watcher.start()
 

@@ -100,7 +100,7 @@ class Service:
                 decode_limits=DecodeLimits(max_depth=self.settings.decode_max_depth),
             )
         )
-        self.heads = HeadPush(self._wake_chain)
+        self.heads = HeadPush(self._wake_chain, policy=self.guard.policy)
         await self.seed_chains()
         await self.load_chains()
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
