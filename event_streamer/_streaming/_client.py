@@ -154,6 +154,12 @@ class StreamingClient(ServiceCalls):
         return self._session.state is State.COMPLETED
 
     @property
+    def service_url(self) -> str:
+        """The service URL this stream is on (or starts on): with several, it moves to the next
+        one on each reconnect."""
+        return self._control.service_url
+
+    @property
     def connection_id(self) -> str | None:
         return self._session.connection_id
 
