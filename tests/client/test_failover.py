@@ -20,6 +20,7 @@ from event_streamer import (
     EventStreamerServerError,
     EventStreamerValidationError,
 )
+from event_streamer._cli import main as cli_main
 from event_streamer._cli._runner import split_urls
 from event_streamer._failover import ServiceUrls
 from event_streamer._validation import MAX_SERVICE_URLS
@@ -167,6 +168,36 @@ def test_cli_url_lists() -> None:
         "http://b",
         "http://c",
     ]
+
+
+@pytest.mark.parametrize("form", ["repeated", "commas", "env"])
+def test_cli_fails_over_between_its_urls(
+    nodes: list[Node],
+    form: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    healthy = node(nodes)
+    dead = refused_url()
+    args = {
+        "repeated": ["--url", dead, "--url", healthy.url],
+        "commas": ["--url", f"{dead},{healthy.url}"],
+        "env": [],
+    }[form]
+    monkeypatch.setenv("EVENT_STREAMER_URL", f"{dead}, {healthy.url}")
+    assert cli_main([*args, "--json", "subscriptions", "get", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == 1
+    assert healthy.requests == [("GET", "/subscriptions/1")]
+
+
+def test_cli_with_every_url_down_names_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = [refused_url(), refused_url()]
+    monkeypatch.delenv("EVENT_STREAMER_URL", raising=False)
+    assert cli_main(["--url", ",".join(urls), "subscriptions", "get", "1"]) == 4
+    err = capsys.readouterr().err
+    assert all(url in err for url in urls)
 
 
 # -- calls -------------------------------------------------------------------------------------
