@@ -71,12 +71,6 @@ class ServiceUrls:
         if url in self.urls:
             self._preferred = self.urls.index(url)
 
-    def after(self, url: str) -> str:
-        """The URL to try after ``url`` (the first when ``url`` is not one of them)."""
-        if url not in self.urls:
-            return self.urls[0]
-        return self.urls[(self.urls.index(url) + 1) % len(self.urls)]
-
     def sweep(self, start: str | None = None) -> list[str]:
         """Every URL once, from ``start`` (default: the preferred one)."""
         first = self.urls.index(start) if start in self.urls else self._preferred
