@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -15,17 +15,20 @@ from event_streamer_api import Client
 
 from ._contract import OPERATION_MODULES, OPERATIONS
 from ._errors import raise_for_status, transport_error
+from ._failover import AllUrlsFailed, FailoverTransport, ServiceUrls
 from ._limits import DEFAULT_MAX_RESPONSE_BYTES, BodyLimitTransport
 from ._retry import RetryPolicy, RetryTransport
 from ._streaming import StreamingClient
+from ._validation import invalid as _invalid
 from ._validation import non_empty as _non_empty
 from ._validation import positive_int as _positive_int
 from ._validation import positive_seconds
-from ._validation import service_url as _service_url
+from ._validation import service_urls as _service_urls
 from ._validation import timeout as _timeout
 from ._version import __version__
 from .exceptions import (
     EventStreamerClosedError,
+    EventStreamerConnectionError,
     EventStreamerProtocolError,
     EventStreamerTimeoutError,
     EventStreamerValidationError,
@@ -43,7 +46,7 @@ class BaseClient:
 
     def __init__(
         self,
-        service_url: str,
+        service_url: str | Sequence[str],
         subscriber_id: str,
         *,
         timeout: float | httpx.Timeout = 30.0,
@@ -55,7 +58,13 @@ class BaseClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.service_url = _service_url(service_url)
+        # One URL, or several tried in turn on connection failures (see _failover).
+        self._urls = ServiceUrls(_service_urls(service_url))
+        if http_client is not None and len(self._urls.urls) > 1:
+            raise _invalid(
+                "http_client",
+                "several service URLs need the client's own HTTP client (pass transport=)",
+            )
         self.subscriber_id = _non_empty("subscriber_id", subscriber_id)
         _positive_int("max_retries", max_retries, minimum=0)
         self.timeout: httpx.Timeout = _timeout(timeout)
@@ -71,11 +80,13 @@ class BaseClient:
         self.retry_policy = RetryPolicy(max_retries=max_retries)
         self._owns_http = http_client is None
         if http_client is None:
-            inner = BodyLimitTransport(
+            inner: httpx.AsyncBaseTransport = BodyLimitTransport(
                 transport or httpx.AsyncHTTPTransport(), self.max_response_bytes
             )
+            if len(self._urls.urls) > 1:  # under the retries: each retry sweeps the URLs again
+                inner = FailoverTransport(inner, self._urls)
             http_client = httpx.AsyncClient(
-                base_url=self.service_url,
+                base_url=self._urls.urls[0],
                 headers=all_headers,
                 timeout=self.timeout,
                 transport=RetryTransport(inner, self.retry_policy),
@@ -83,9 +94,25 @@ class BaseClient:
         else:
             http_client.headers.update(all_headers)
         self._http = http_client
-        self._api = Client(base_url=self.service_url).set_async_httpx_client(http_client)
+        self._api = Client(base_url=self._urls.urls[0]).set_async_httpx_client(http_client)
         self._state = _UNOPENED
         self._streams: weakref.WeakSet[StreamingClient] = weakref.WeakSet()
+
+    # -- where the service is ------------------------------------------------------------------
+    @property
+    def service_url(self) -> str:
+        """The service URL in use: the one that answered last (the first, before any call)."""
+        return self._urls.current
+
+    @property
+    def base_url(self) -> str:
+        """Same as :attr:`service_url`."""
+        return self._urls.current
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every service URL this client may use, in the order given."""
+        return self._urls.urls
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def __aenter__(self) -> Self:
@@ -143,10 +170,16 @@ class BaseClient:
         self._ensure_open()
         endpoint = importlib.import_module(f"{OPERATION_MODULES[operation]}.{operation}")
         method, path = OPERATIONS[operation]
-        url = f"{self.service_url}{path.format(**kw)}"
+        target = path.format(**kw)
+        url = f"{self.service_url}{target}"
         try:
             async with asyncio.timeout(self.call_deadline):
                 response = await endpoint.asyncio_detailed(client=self._api, **kw)
+            url = f"{self.service_url}{target}"  # where it was answered
+        except AllUrlsFailed as err:
+            raise EventStreamerConnectionError(
+                f"{method} {target}: {err}", method=method, url=url
+            ) from err
         except TimeoutError as err:
             raise EventStreamerTimeoutError(
                 f"{method} {url} did not finish within call_deadline ({self.call_deadline}s)",

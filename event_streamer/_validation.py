@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -9,7 +10,11 @@ import httpx
 from .exceptions import EventStreamerValidationError, FieldError
 from .models import ChainConfigRequest, ChainConfigUpdate
 
+#: The most service URLs one client takes (each call tries each of them at most once a sweep).
+MAX_SERVICE_URLS = 16
+
 __all__ = [
+    "MAX_SERVICE_URLS",
     "chain_request",
     "chain_update",
     "invalid",
@@ -17,6 +22,7 @@ __all__ = [
     "positive_int",
     "positive_seconds",
     "service_url",
+    "service_urls",
     "timeout",
 ]
 
@@ -55,6 +61,26 @@ def service_url(value: Any) -> str:
     if url.scheme not in ("http", "https") or not url.host:
         raise invalid("service_url", f"must be an http(s) URL, got {value!r}")
     return str(url).rstrip("/")
+
+
+def service_urls(value: Any) -> tuple[str, ...]:
+    """One URL or a non-empty sequence of at most :data:`MAX_SERVICE_URLS` distinct http(s)
+    URLs, each normalised as :func:`service_url` does."""
+    if isinstance(value, str):
+        return (service_url(value),)
+    if not isinstance(value, Sequence) or isinstance(value, bytes | bytearray):
+        raise invalid("service_url", f"must be a URL or a list of URLs, got {value!r}")
+    if not value:
+        raise invalid("service_url", "must list at least one URL")
+    if len(value) > MAX_SERVICE_URLS:
+        raise invalid("service_url", f"lists {len(value)} URLs; at most {MAX_SERVICE_URLS}")
+    urls = tuple(service_url(item) for item in value)
+    seen: set[str] = set()
+    for url in urls:
+        if url in seen:
+            raise invalid("service_url", f"lists {url} twice")
+        seen.add(url)
+    return urls
 
 
 def timeout(value: Any) -> httpx.Timeout:

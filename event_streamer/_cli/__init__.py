@@ -18,7 +18,7 @@ import click
 from ._abi import abi
 from ._breakers import breakers
 from ._chains import chains
-from ._runner import Settings, run_cli
+from ._runner import Settings, run_cli, split_urls
 from ._service import devstack, server
 from ._subscriptions import status, subscriptions
 from ._tail import tail
@@ -28,7 +28,13 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--url", envvar="EVENT_STREAMER_URL", default="http://localhost:8000", show_default=True
+    "--url",
+    "urls",
+    envvar="EVENT_STREAMER_URL",
+    multiple=True,
+    default=["http://localhost:8000"],
+    show_default=True,
+    help="service URL; repeat it or separate with commas to fail over between instances",
 )
 @click.option("--subscriber", envvar="EVENT_STREAMER_SUBSCRIBER", default="cli", show_default=True)
 @click.option("--api-key", envvar="EVENT_STREAMER_API_KEY", default=None)
@@ -36,10 +42,15 @@ __all__ = ["cli", "main"]
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @click.pass_context
 def cli(
-    ctx: click.Context, url: str, subscriber: str, api_key: str | None, as_json: bool, debug: bool
+    ctx: click.Context,
+    urls: tuple[str, ...],
+    subscriber: str,
+    api_key: str | None,
+    as_json: bool,
+    debug: bool,
 ) -> None:
     """Event Streamer: subscriptions, live event tails, chains, circuit breakers, ABIs."""
-    ctx.obj = Settings(url, subscriber, api_key, as_json, debug)
+    ctx.obj = Settings(split_urls(urls), subscriber, api_key, as_json, debug)
     # The commands print their own one-line reports; the SDK's log records show only with
     # --debug (otherwise Python's last-resort handler would print each warning a second time).
     sdk_log = logging.getLogger("event_streamer")

@@ -31,18 +31,32 @@ EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AUTH, EXIT_CONNECTION = 0, 1, 2, 3, 4
 T = TypeVar("T")
 
 
+def split_urls(values: Sequence[str]) -> list[str]:
+    """``--url a --url b,c`` (and ``EVENT_STREAMER_URL="a,b"``) as ``[a, b, c]``."""
+    return [url for value in values for part in value.split(",") if (url := part.strip())]
+
+
 class Settings:
     """The global options, shared by every command through the click context."""
 
-    def __init__(self, url: str, subscriber: str, api_key: str | None, as_json: bool, debug: bool):
-        self.url = url
+    def __init__(
+        self,
+        url: str | Sequence[str],
+        subscriber: str,
+        api_key: str | None,
+        as_json: bool,
+        debug: bool,
+    ):
+        self.urls = [url] if isinstance(url, str) else list(url)
+        self.url = ", ".join(self.urls)  # for messages
         self.subscriber = subscriber
         self.api_key = api_key
         self.json = as_json
         self.debug = debug
 
     def client(self) -> EventStreamer:
-        return EventStreamer(self.url, self.subscriber, api_key=self.api_key, timeout=30.0)
+        target: str | list[str] = self.urls[0] if len(self.urls) == 1 else self.urls
+        return EventStreamer(target, self.subscriber, api_key=self.api_key, timeout=30.0)
 
 
 pass_settings = click.make_pass_decorator(Settings)

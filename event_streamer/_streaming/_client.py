@@ -103,10 +103,11 @@ class StreamingClient(ServiceCalls):
         self.max_reconnect_attempts = self.reconnect_attempts = options.reconnect_attempts
         self.backoff_initial, self.backoff_max = float(backoff_initial), float(backoff_max)
         self.max_handler_attempts = max_handler_attempts
-        self._control = client
         self._session = StreamSession.from_options(subscription_id, options)
         self._handlers = Handlers()
         self._driver = StreamDriver(client, self._session, self._handlers, options)
+        # The driver's control: manual acks and heartbeats follow the stream's service URL.
+        self._control = self._driver.control
         self._task: asyncio.Task[None] | None = None
         self._restart = False  # a handler asked to start again after a stop
         # The current iteration, weakly: a loop left with `break` is then closed by asyncio as
@@ -151,6 +152,12 @@ class StreamingClient(ServiceCalls):
     @property
     def is_completed(self) -> bool:
         return self._session.state is State.COMPLETED
+
+    @property
+    def service_url(self) -> str:
+        """The service URL this stream is on (or starts on): with several, it moves to the next
+        one on each reconnect."""
+        return self._control.service_url
 
     @property
     def connection_id(self) -> str | None:

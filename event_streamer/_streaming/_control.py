@@ -25,8 +25,17 @@ __all__ = ["StreamControl"]
 class StreamControl(Protocol):
     """The service calls of a stream (acks, heartbeats, status) and where the service is."""
 
-    service_url: str
-    timeout: httpx.Timeout
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The facade's timeouts (the stream's connect timeout comes from them)."""
+        ...
+
+    @property
+    def service_url(self) -> str:
+        """The service URL in use (a stream starts there)."""
+        ...
+
+    # Optional: ``urls``, every service URL (a dropped stream reconnects to the next one).
 
     @property
     def is_closed(self) -> bool:

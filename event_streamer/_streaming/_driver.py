@@ -37,6 +37,7 @@ from ._handlers import Handlers
 from ._options import StreamOptions
 from ._session import StreamSession
 from ._transport import BodyReader, StreamResponse, new_http
+from ._urls import PinnedControl, StreamUrls
 
 __all__ = ["StreamDriver"]
 
@@ -55,7 +56,9 @@ class StreamDriver:
         handlers: Handlers,
         options: StreamOptions,
     ) -> None:
-        self.control = control
+        self.urls = StreamUrls(control)
+        # Acks and heartbeats go to the instance the stream is on (see _urls).
+        self.control: StreamControl = PinnedControl(control, self.urls)
         self.session = session
         self.handlers = handlers
         self.options = options
@@ -63,7 +66,7 @@ class StreamDriver:
         self.yielded: EventBatch | None = None  # in the async-for body, not handled yet
         self._http: httpx.AsyncClient | None = None
         self._metadata = options.metadata_header
-        self.effects = Effects(control, session, handlers, options, wake=self.wake)
+        self.effects = Effects(self.control, session, handlers, options, wake=self.wake)
         self._nudge = asyncio.Event()  # ends a backoff pause early (stop, resume)
         self._deadline: asyncio.Timeout | None = None  # the reader's, while it waits on I/O
         self.active = False  # a run is in progress (from its first step to its wind-down)
@@ -117,8 +120,11 @@ class StreamDriver:
             if self._http is None:
                 self._http = new_http(self.control, self.options.stream_transport)
             self.effects.start_acks()
+            url: str | None = None
             while step is not None:
                 if isinstance(step, Connect):
+                    # A reconnect tries the next service URL (when there are several).
+                    url = self.urls.first() if url is None else self._next_url(url)
                     try:
                         # One deadline per connection: the wait for the response headers, then
                         # each wait for bytes (handlers and the async-for body never count
@@ -128,7 +134,7 @@ class StreamDriver:
                             deadline.reschedule(loop.time() + self._connect_timeout())
                             async with StreamResponse(
                                 self._http,
-                                self.control.service_url,
+                                url,
                                 session.subscription_id,
                                 step.resume_token,
                                 self._metadata,
@@ -224,6 +230,17 @@ class StreamDriver:
 
     def _stream_url(self) -> str:
         return f"{self.control.service_url}/subscriptions/{self.session.subscription_id}/stream"
+
+    def _next_url(self, previous: str) -> str:
+        url = self.urls.next()
+        if url != previous:
+            logger.info(
+                "subscription %d: reconnecting to %s (was %s)",
+                self.session.subscription_id,
+                url,
+                previous,
+            )
+        return url
 
     async def _opened(self, response: httpx.Response) -> asyncio.Task[None] | None:
         """The connection is up: tell the session; start its heartbeats (None: not wanted)."""

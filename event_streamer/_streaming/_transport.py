@@ -81,7 +81,8 @@ class StreamResponse:
         if metadata_header is not None:
             headers[METADATA_HEADER] = metadata_header
         params = {"resume_token": resume_token} if resume_token else {}
-        self._request = http.build_request("GET", self._path, params=params, headers=headers)
+        # An absolute URL: the stream's client serves every service URL of a failover list.
+        self._request = http.build_request("GET", self._url, params=params, headers=headers)
         self._http = http
         self._response: httpx.Response | None = None
 
