@@ -137,6 +137,8 @@ class Consumer:
         self.url: str | None = None  # the instance currently streaming to us
         self.values: list[int] = []
         self.acked: set[str] = set()
+        self.handled_at: list[tuple[float, int]] = []  # (time, highest value) per batch
+        self.connected_at: list[tuple[float, str]] = []  # (time of the first line, url)
         self._ack_fails_every = ack_fails_every  # tests: leave every n-th batch unacknowledged
         self._handled = 0
         self._fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -153,7 +155,8 @@ class Consumer:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        os.close(self._fd)
+            self._task = None
+            os.close(self._fd)
 
     async def _run(self) -> None:
         async with httpx.AsyncClient(timeout=httpx.Timeout(5.0, read=2.0)) as http:
@@ -176,7 +179,11 @@ class Consumer:
             cid = response.headers["x-connection-id"]
             self.url = url
             buffer = b""
+            first = True
             async for chunk in response.aiter_bytes():
+                if first:
+                    self.connected_at.append((time.time(), url))
+                    first = False
                 buffer += chunk
                 *lines, buffer = buffer.split(b"\n")
                 for line in lines:
@@ -201,6 +208,8 @@ class Consumer:
             }
         )
         self.values.extend(values)
+        if values:
+            self.handled_at.append((time.time(), max(values)))
         self.token = message["resume_token"]
         self._handled += 1
         if self._ack_fails_every and self._handled % self._ack_fails_every == 0:
