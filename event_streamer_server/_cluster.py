@@ -8,7 +8,8 @@ stream opens here) an instance:
   instance gets each; the others keep trying, which is how a dead holder is replaced);
 - marks ``idle`` subscriptions it streams as ``active`` (how a stream here asks whichever
   instance holds the chain's lease to ingest for it), and gives its :class:`~._ingest.IngestManager`
-  every subscription that is ``active`` or streamed here (only chains whose lease it holds run).
+  every subscription that is ``active`` or streamed here (only chains whose lease it holds run);
+- closes its streams of subscriptions deleted through another instance.
 
 Wake-ups: batches committed here wake local streams through the storage's commit listener, as
 do other instances' commits where the backend reports them (PostgreSQL NOTIFY). Streams of
@@ -87,10 +88,12 @@ class Cluster:
             self._chains_seen = seen
         self.keeper.want(c.chain_id for c in chains if c.status == "active")
         wanted: dict[int, int] = {}
-        offset = 0
+        listed: set[int] = set()
+        offset, total = 0, 0
         while offset < _MAX_SUBSCRIPTIONS:
             rows, total = await self.storage.list_subscriptions(None, offset, _PAGE)
             for row in rows:
+                listed.add(row.id)
                 status = row.streaming_status
                 streamed_here = self.hub.count(row.id) > 0
                 if streamed_here and status == "idle":
@@ -107,6 +110,12 @@ class Cluster:
         for sid in [s for s in self.ingest.chain_of if s not in wanted]:
             if self.hub.count(sid) == 0:
                 await self.ingest.stop_for(sid)
+        if offset >= total:  # the whole list was read: a streamed id missing from it is gone
+            for sid in [s for s in self.hub.by_subscription if s not in listed]:
+                if await self.storage.get_subscription(sid) is None:  # not just created
+                    logger.info("subscription %d was deleted elsewhere: closing its streams", sid)
+                    self.hub.close_subscription(sid)
+                    await self.ingest.stop_for(sid)
 
     async def _reconcile_loop(self) -> None:
         while True:

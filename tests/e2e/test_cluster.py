@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from event_streamer import EventStreamer
@@ -148,3 +149,29 @@ async def test_subscription_made_on_one_instance_streams_from_another_and_acks_c
         r["batch"] for r in read_log(tmp_path / "b.jsonl") if r["kind"] == "handled"
     } - acked_on_b
     assert again - unacked_on_b, "A streamed new batches"
+
+
+async def test_a_subscription_deleted_through_one_instance_closes_streams_on_another(
+    cluster: tuple[Instances, str],
+) -> None:
+    instances, rpc_url = cluster
+    a, b = instances.urls[0], instances.urls[1]
+    async with DevChain(rpc_url) as chain, EventStreamer(a, "cluster") as client:
+        emitter = await chain.deploy_emitter()
+        sub = await emitter.subscribe(client, chain_id=CHAIN)
+        async with (
+            httpx.AsyncClient(base_url=b, timeout=10) as http,
+            http.stream("GET", f"/subscriptions/{sub.id}/stream") as response,
+        ):
+            assert response.status_code == 200
+            lines = response.aiter_lines()
+            await anext(lines)  # the stream is open on B
+            await client.delete_subscription(sub.id)
+            ended_at = time.monotonic()
+
+            async def drain() -> None:
+                async for _ in lines:
+                    pass
+
+            await asyncio.wait_for(drain(), timeout=5.0)  # B closed it: the stream ended
+        assert time.monotonic() - ended_at < 5.0
