@@ -8,7 +8,10 @@ stream opens here) an instance:
   instance gets each; the others keep trying, which is how a dead holder is replaced);
 - marks ``idle`` subscriptions it streams as ``active`` (how a stream here asks whichever
   instance holds the chain's lease to ingest for it), and gives its :class:`~._ingest.IngestManager`
-  every subscription that is ``active`` or streamed here (only chains whose lease it holds run);
+  every subscription that is ``active`` or streamed here (only chains whose lease it holds run),
+  except one streamed only elsewhere with ``REMOTE_BACKLOG_LIMIT`` unacknowledged batches or
+  more: its consumer is far behind, or gone with the instance that streamed it (a subscription
+  left ``active`` by a killed instance), and either way more batches would only pile up;
 - closes its streams of subscriptions deleted through another instance.
 
 Wake-ups: batches committed here wake local streams through the storage's commit listener, as
@@ -30,12 +33,13 @@ from ._lease import LeaseKeeper
 from ._storage import Storage
 from ._streams import Hub
 
-__all__ = ["POLL_INTERVAL", "RECONCILE_INTERVAL", "Cluster"]
+__all__ = ["POLL_INTERVAL", "RECONCILE_INTERVAL", "REMOTE_BACKLOG_LIMIT", "Cluster"]
 
 logger = logging.getLogger(__name__)
 
 RECONCILE_INTERVAL = 1.0  # seconds: chains and subscriptions created elsewhere are seen this fast
 POLL_INTERVAL = 0.5  # seconds: streams fed by another instance's commits look at least this often
+REMOTE_BACKLOG_LIMIT = 10_000  # batches: ingestion for remote streams pauses at this backlog
 _PAGE = 500  # subscriptions read per query during a reconcile
 _MAX_SUBSCRIPTIONS = 200_000  # a reconcile reads at most this many (bounded work per pass)
 
@@ -99,7 +103,10 @@ class Cluster:
                 if streamed_here and status == "idle":
                     await self.storage.update_subscription(row.id, {"streaming_status": "active"})
                     status = "active"
-                if streamed_here or status == "active":
+                if streamed_here or (
+                    status == "active"
+                    and await self.storage.unacked_count(row.id) < REMOTE_BACKLOG_LIMIT
+                ):
                     wanted[row.id] = row.chain_id
             offset += len(rows)
             if not rows or offset >= total:
