@@ -67,8 +67,13 @@ class Instances:
             "EVENT_STREAMER_INSTANCE_ID": f"soak-{i}-{self.starts}",
             **self.env,
         }
+        url = "://" in self.db  # start_service takes paths; a URL goes last, as is (it wins)
         proc = start_service(
-            db=self.db, port=self.ports[i], env=env, workdir=self.work / f"instance-{i}"
+            db=None if url else self.db,
+            port=self.ports[i],
+            env=env,
+            workdir=self.work / f"instance-{i}",
+            extra_args=["--db", self.db] if url else [],
         )
         self.procs[i] = proc
         return proc
