@@ -9,6 +9,7 @@ from typing import Any
 
 from ._contract import FieldProblem
 from ._http import ApiError, Call, Handler, found
+from ._lease import lease_json
 from ._netpolicy import UrlRejected
 from ._redact import MASK, redact_text, redact_url
 from ._rpc import RpcError
@@ -127,6 +128,11 @@ def handlers(service: Service) -> dict[str, Handler]:
             "supported_chain_ids": active,
             "last_refresh": service.last_refresh,
             "timestamp": now_iso(),
+            "ingest_leases": [
+                lease_json(lease)
+                for cid in active
+                if (lease := await service.storage.get_lease(cid)) is not None
+            ],
         }
 
     async def get_chain(call: Call) -> tuple[int, Any]:

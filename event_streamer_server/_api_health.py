@@ -12,8 +12,13 @@ __all__ = ["handlers"]
 VERSION = "0.1.0"
 
 
-def handlers(_: Any) -> dict[str, Handler]:
+def handlers(service: Any) -> dict[str, Handler]:
     async def get_health(call: Call) -> tuple[int, Any]:
-        return 200, {"status": "healthy", "timestamp": now_iso(), "version": VERSION}
+        return 200, {
+            "status": "healthy",
+            "timestamp": now_iso(),
+            "version": VERSION,
+            "instance_id": service.instance_id,
+        }
 
     return {"get_health": get_health}

@@ -12,6 +12,7 @@ from event_streamer.validation import validate_subscription_create
 from ._contract import FieldProblem
 from ._guard import access_error
 from ._http import ApiError, Call, Handler, found
+from ._lease import lease_json
 from ._principals import AccessDenied, Principal, can_access, resolve_subscriber, subscriber_filter
 from ._service import Service
 from ._storage import SUBSCRIPTION_FIELDS, NewSubscription, SubscriptionRow
@@ -259,6 +260,9 @@ def handlers(service: Service) -> dict[str, Handler]:
         backfill = service.ingest.progress(row.id)
         if backfill is not None:
             body["backfill"] = backfill
+        lease = await service.storage.get_lease(row.chain_id)
+        if lease is not None:
+            body["ingest_lease"] = lease_json(lease)
         return 200, body
 
     return {

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +32,7 @@ from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_lo
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
 from ._rpc import RpcCallerError, RpcError, RpcPool
-from ._storage import Storage, SubscriptionRow
+from ._storage import IngestLease, LeaseLost, Storage, SubscriptionRow
 from ._streams import Hub
 from ._throttle import Aimd
 from ._time import to_iso
@@ -142,6 +142,11 @@ class ChainWorker:
         self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
         self.progress: dict[int, BackfillProgress] = {}  # by member subscription id
         self.task: asyncio.Task[None] | None = None
+        # Several instances: the chain's lease fences every commit and rewind; when a fenced
+        # write finds it taken over, the worker ends and ``on_lease_lost`` is told.
+        self.lease: IngestLease | None = None
+        self.on_lease_lost: Callable[[IngestLease], Awaitable[None]] | None = None
+        self.wanted: Callable[[SubscriptionRow], bool] = lambda sub: True
 
     # -- loop -----------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -152,6 +157,11 @@ class ChainWorker:
                 failures = 0
             except asyncio.CancelledError:
                 raise
+            except LeaseLost as err:
+                logger.warning("chain %d: stopping ingestion: %s", self.chain_id, err)
+                if self.lease is not None and self.on_lease_lost is not None:
+                    await self.on_lease_lost(self.lease)
+                return
             except _ReorgDuringFetch:
                 continue
             except (RpcError, ABIParsingError) as err:
@@ -191,6 +201,7 @@ class ChainWorker:
             for sid in sorted(self.members)
             if (sub := await self.storage.get_subscription(sid)) is not None
             and sub.chain_id == self.chain_id
+            and self.wanted(sub)
         ]
         if not subs:
             return False, 3600.0  # deleted: their streams are being closed
@@ -350,9 +361,10 @@ class ChainWorker:
             hashes[event["block_number"]] = str(log.get("blockHash"))
             events.append(event)
         batches = make_batches(decoder.name, events, self.batch_size)
-        await self.storage.store_range(sub.id, batches, hi, sorted(hashes.items()))
-        if batches:
-            self.hub.notify(sub.id)
+        # Streams wake through the storage's commit listener (for every instance's streams).
+        await self.storage.store_range(
+            sub.id, batches, hi, sorted(hashes.items()), fence=self.lease
+        )
         logger.debug("subscription %d: up to block %d -> %d events", sub.id, hi, len(events))
 
     def _decoder_for(self, sub: SubscriptionRow) -> EventDecoder:
@@ -378,24 +390,72 @@ class IngestManager:
     """One ChainWorker per chain with streamed subscriptions; stopped when it has none.
 
     ``new_worker(chain_id)`` builds a worker (a ``functools.partial`` of :class:`ChainWorker`).
+    With ``lease_for`` (several instances, :mod:`._lease`), a chain's worker runs only while
+    ``lease_for(chain_id)`` gives this instance's lease, which fences its writes; ``unheld`` is
+    told when a chain has work here but no lease; ``wanted`` filters the members a step takes.
     """
 
-    def __init__(self, new_worker: Callable[[int], ChainWorker]) -> None:
+    def __init__(
+        self,
+        new_worker: Callable[[int], ChainWorker],
+        *,
+        lease_for: Callable[[int], IngestLease | None] | None = None,
+        unheld: Callable[[int], None] | None = None,
+        lease_lost: Callable[[IngestLease], Awaitable[None]] | None = None,
+        wanted: Callable[[SubscriptionRow], bool] | None = None,
+    ) -> None:
         self._new_worker = new_worker
+        self._lease_for = lease_for
+        self._unheld = unheld
+        self._lease_lost = lease_lost
+        self._wanted = wanted
         self.workers: dict[int, ChainWorker] = {}
         self.chain_of: dict[int, int] = {}  # subscription id -> chain id
 
     def start_for(self, subscription_id: int, chain_id: int) -> None:
         """Ingest for this subscription (starting its chain's worker when none runs)."""
         self.chain_of[subscription_id] = chain_id
+        worker = self._ensure(chain_id)
+        if worker is None:
+            return
+        worker.members.add(subscription_id)
+        worker.wake.set()
+
+    def _ensure(self, chain_id: int) -> ChainWorker | None:
+        """The chain's running worker, started if needed (None: its lease is held elsewhere)."""
+        lease = None
+        if self._lease_for is not None:
+            lease = self._lease_for(chain_id)
+            if lease is None:
+                if self._unheld is not None:
+                    self._unheld(chain_id)
+                return None
         worker = self.workers.get(chain_id)
         if worker is None or worker.task is None or worker.task.done():
             worker = self._new_worker(chain_id)
             worker.members = {s for s, c in self.chain_of.items() if c == chain_id}
+            worker.lease = worker.reorgs.fence = lease
+            worker.on_lease_lost = self._lease_lost
+            if self._wanted is not None:
+                worker.wanted = self._wanted
             worker.task = asyncio.create_task(worker.run(), name=f"ingest-chain-{chain_id}")
             self.workers[chain_id] = worker
-        worker.members.add(subscription_id)
-        worker.wake.set()
+        return worker
+
+    async def lease_gained(self, lease: IngestLease) -> None:
+        """This instance now holds the chain's lease: ingest its subscriptions known here."""
+        if any(c == lease.chain_id for c in self.chain_of.values()):
+            self._ensure(lease.chain_id)
+
+    async def lease_lost(self, chain_id: int) -> None:
+        """The chain's lease is gone: stop its worker at once (another instance ingests)."""
+        worker = self.workers.pop(chain_id, None)
+        if worker is None or worker.task is None:
+            return
+        if worker.task is asyncio.current_task():
+            return  # the worker itself found out (LeaseLost) and is returning
+        worker.task.cancel()
+        await asyncio.gather(worker.task, return_exceptions=True)
 
     def wake_for(self, subscription_id: int) -> None:
         """Let the subscription's worker step now instead of at its next poll."""
@@ -421,7 +481,7 @@ class IngestManager:
             return
         worker.members.discard(subscription_id)
         if not worker.members and worker.task is not None:
-            del self.workers[worker.chain_id]
+            self.workers.pop(worker.chain_id, None)
             worker.task.cancel()
             await asyncio.gather(worker.task, return_exceptions=True)
 

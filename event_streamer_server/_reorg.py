@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from ._rpc import RpcError, RpcPool
-from ._storage import Storage, SubscriptionRow
+from ._storage import IngestLease, Storage, SubscriptionRow
 from ._streams import Hub
 
 __all__ = ["ReorgHealer"]
@@ -29,6 +29,7 @@ class ReorgHealer:
         self.storage = storage
         self.rpc = rpc
         self.hub = hub
+        self.fence: IngestLease | None = None  # the chain's lease when several instances share
 
     async def _block_hashes(self, numbers: Sequence[int]) -> dict[int, str | None]:
         """Canonical hashes of these blocks, in one JSON-RPC batch where the node takes one."""
@@ -70,7 +71,7 @@ class ReorgHealer:
             if match is not None:
                 fork = match
                 break
-        await self.storage.rewind(sub.id, fork)
+        await self.storage.rewind(sub.id, fork, fence=self.fence)
         message = f"chain reorganised below block {cursor}; re-scanning from block {fork + 1}"
         logger.warning("subscription %d: %s", sub.id, message)
         self.hub.broadcast_error(sub.id, "REORG_DETECTED", message, recoverable=True)

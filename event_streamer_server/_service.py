@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 
 from event_streamer.abi import DecodeLimits
 
+from ._cluster import Cluster
 from ._faults import FaultPoints
 from ._guard import Guard
 from ._ingest import ChainWorker, IngestManager
+from ._lease import LeaseKeeper, default_instance_id
 from ._newheads import HeadPush
 from ._retention import Retention
 from ._rpc import RpcPool
 from ._secrets import DEFAULT_GRACE_SECONDS, Keyring, ResumeClaims, Secret, TokenCodec
 from ._settings import Settings
-from ._storage import NewChain, Storage
+from ._storage import IngestLease, NewChain, Storage, SubscriptionRow
 from ._streams import Connection, Hub
 from ._time import now_iso
 
@@ -53,6 +55,9 @@ class Service:
     heads: HeadPush = field(init=False)
     faults: FaultPoints = field(init=False)
     guard: Guard = field(init=False)
+    instance_id: str = field(init=False)  # this instance's name in ingestion leases
+    leases: LeaseKeeper = field(init=False)
+    cluster: Cluster = field(init=False)
     # subscription id -> its subscriber, for tokens signed without a storage read
     owners: dict[int, str] = field(default_factory=dict)
     _locks: weakref.WeakValueDictionary[object, asyncio.Lock] = field(
@@ -62,6 +67,7 @@ class Service:
     def __post_init__(self) -> None:
         self.faults = FaultPoints(self.settings.test_faults)
         self.guard = Guard(self.settings)
+        self.instance_id = self.settings.instance_id or default_instance_id()
 
     def lock(self, key: object) -> asyncio.Lock:
         """The lock that makes a check-and-write on ``key`` one step (held while in use)."""
@@ -89,6 +95,15 @@ class Service:
                 "(local development only; see the README's Security section)"
             )
         self.tokens = TokenCodec(await self.load_keyring(self.storage))
+        # Commits wake streams (this instance's, and other instances' where the backend tells).
+        self.storage.add_commit_listener(self.hub.notify)
+        self.leases = LeaseKeeper(
+            self.storage,
+            self.instance_id,
+            self.settings.ingest_lease_ttl,
+            on_gain=self._lease_gained,
+            on_loss=self._lease_lost,
+        )
         self.ingest = IngestManager(
             functools.partial(
                 ChainWorker,
@@ -98,11 +113,21 @@ class Service:
                 batch_size=self.settings.batch_size,
                 faults=self.faults,
                 decode_limits=DecodeLimits(max_depth=self.settings.decode_max_depth),
-            )
+            ),
+            lease_for=self.leases.lease,
+            unheld=lambda _: self.leases.poke(),
+            lease_lost=self.leases.lost,
+            wanted=self._ingest_wanted,
         )
         self.heads = HeadPush(self._wake_chain, policy=self.guard.policy)
         await self.seed_chains()
         await self.load_chains()
+        self.cluster = Cluster(self.storage, self.hub, self.ingest, self.leases, self.load_chains)
+        # Leases and the shared store's subscriptions first, so ingestion starts with serving.
+        await self.cluster.reconcile()
+        await self.leases.tick()
+        self.cluster.start()
+        logger.info("instance %s, ingestion lease ttl %ss", self.instance_id, self.leases.ttl)
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
         self.retention = Retention(
             self.storage,
@@ -121,7 +146,9 @@ class Service:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        await self.cluster.stop()
         await self.ingest.stop_all()
+        await self.leases.stop()  # released: a peer takes over at once
         await self.retention.stop()
         await self.heads.stop()
         await self.rpc.aclose()
@@ -159,6 +186,7 @@ class Service:
         self.owners[subscription_id] = subscriber_id
         conn = self.hub.open(subscription_id)
         self.ingest.start_for(subscription_id, chain_id)
+        self.cluster.stream_opened()
         return conn
 
     async def release(self, conn: Connection) -> None:
@@ -211,6 +239,16 @@ class Service:
         await self.heads.configure({c: chain.ws_url for c, chain in active.items()})
         self.last_refresh = now_iso()
         return len(chains)
+
+    async def _lease_gained(self, lease: IngestLease) -> None:
+        await self.ingest.lease_gained(lease)
+
+    async def _lease_lost(self, chain_id: int) -> None:
+        await self.ingest.lease_lost(chain_id)
+
+    def _ingest_wanted(self, sub: SubscriptionRow) -> bool:
+        """A step ingests subscriptions streamed here, or streamed anywhere (not ``idle``)."""
+        return sub.streaming_status != "idle" or self.hub.count(sub.id) > 0
 
     def _wake_chain(self, chain_id: int) -> None:
         """A new head (newHeads push): the chain's ingestion steps now, not at its next poll."""

@@ -89,6 +89,9 @@ class Settings:
     # once); unacknowledged batches are never deleted.
     ack_retention: float = 3600.0
     retention_interval: float = 10.0  # seconds between retention passes
+    # -- several instances on one database (issue 18) --
+    instance_id: str = ""  # this instance's name in ingestion leases; "" = hostname-pid-random
+    ingest_lease_ttl: float = 10.0  # seconds a chain's ingestion lease lasts unless renewed
     breaker: BreakerSettings = field(default_factory=BreakerSettings)
     chains: tuple[ChainSeed, ...] = ()
 
@@ -181,6 +184,11 @@ def load_settings(
         if f"{ENV_PREFIX}{name.upper()}" in env
     }
     settings = _from_mapping(settings, from_env, "environment")
-    return _from_mapping(
+    settings = _from_mapping(
         settings, {k: v for k, v in (overrides or {}).items() if v is not None}, "arguments"
     )
+    if not 0.5 <= settings.ingest_lease_ttl <= 600:
+        raise ValueError("setting ingest_lease_ttl: must be 0.5..600 seconds")
+    if len(settings.instance_id) > 200 or not settings.instance_id.isprintable():
+        raise ValueError("setting instance_id: at most 200 printable characters")
+    return settings

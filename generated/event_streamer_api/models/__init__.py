@@ -62,6 +62,7 @@ from .field_error_location import FieldErrorLocation
 from .health_response import HealthResponse
 from .heartbeat_message import HeartbeatMessage
 from .heartbeat_message_type import HeartbeatMessageType
+from .ingest_lease import IngestLease
 from .last_processed_block_response import LastProcessedBlockResponse
 from .processing_status_response import ProcessingStatusResponse
 from .rpc_client_status import RpcClientStatus
@@ -119,6 +120,7 @@ __all__ = (
     "HealthResponse",
     "HeartbeatMessage",
     "HeartbeatMessageType",
+    "IngestLease",
     "LastProcessedBlockResponse",
     "ProcessingStatusResponse",
     "RpcClientStatus",

@@ -3,12 +3,16 @@ from __future__ import annotations
 import builtins
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import run_validators
+from ..types import UNSET, Unset, run_validators, unset_to_list
+
+if TYPE_CHECKING:
+    from ..models.ingest_lease import IngestLease
+
 
 T = TypeVar("T", bound="ChainStatsResponse")
 
@@ -18,7 +22,9 @@ class ChainStatsResponse:
     """
     Example:
         {'loaded': True, 'total_chains': 1, 'active_chains': 1, 'healthy_rpcs': 1, 'total_rpcs': 1,
-            'supported_chain_ids': [31337], 'last_refresh': '2026-11-27T10:30:00Z', 'timestamp': '2026-11-27T10:30:00Z'}
+            'supported_chain_ids': [31337], 'last_refresh': '2026-11-27T10:30:00Z', 'timestamp': '2026-11-27T10:30:00Z',
+            'ingest_leases': [{'chain_id': 31337, 'owner': 'host-4242-9f2c01ab', 'token': 3, 'expires_at':
+            '2026-11-27T10:30:08Z', 'active': True}]}
 
     Attributes:
         loaded (bool):
@@ -29,6 +35,7 @@ class ChainStatsResponse:
         supported_chain_ids (list[int]):
         last_refresh (datetime.datetime | None):
         timestamp (datetime.datetime):
+        ingest_leases (list[IngestLease] | Unset): The ingestion lease of each active chain that has one.
     """
 
     loaded: bool
@@ -39,6 +46,9 @@ class ChainStatsResponse:
     supported_chain_ids: list[int]
     last_refresh: datetime.datetime | None
     timestamp: datetime.datetime
+    ingest_leases: list[IngestLease] = _attrs_field(
+        factory=list, converter=unset_to_list
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -65,6 +75,13 @@ class ChainStatsResponse:
 
         timestamp = self.timestamp.isoformat()
 
+        ingest_leases: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.ingest_leases, Unset):
+            ingest_leases = []
+            for ingest_leases_item_data in self.ingest_leases:
+                ingest_leases_item = ingest_leases_item_data.to_dict()
+                ingest_leases.append(ingest_leases_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -79,11 +96,15 @@ class ChainStatsResponse:
                 "timestamp": timestamp,
             }
         )
+        if ingest_leases is not UNSET:
+            field_dict["ingest_leases"] = ingest_leases
 
         return field_dict
 
     @classmethod
     def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.ingest_lease import IngestLease  # noqa: PLC0415
+
         d = dict(src_dict)
         loaded = d.pop("loaded")
 
@@ -114,6 +135,15 @@ class ChainStatsResponse:
 
         timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 
+        _ingest_leases = d.pop("ingest_leases", UNSET)
+        ingest_leases: list[IngestLease] | Unset = UNSET
+        if _ingest_leases is not UNSET:
+            ingest_leases = []
+            for ingest_leases_item_data in _ingest_leases:
+                ingest_leases_item = IngestLease.from_dict(ingest_leases_item_data)
+
+                ingest_leases.append(ingest_leases_item)
+
         chain_stats_response = cls(
             loaded=loaded,
             total_chains=total_chains,
@@ -123,6 +153,7 @@ class ChainStatsResponse:
             supported_chain_ids=supported_chain_ids,
             last_refresh=last_refresh,
             timestamp=timestamp,
+            ingest_leases=ingest_leases,
         )
 
         chain_stats_response.additional_properties = d

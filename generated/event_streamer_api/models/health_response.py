@@ -17,17 +17,20 @@ T = TypeVar("T", bound="HealthResponse")
 class HealthResponse:
     """
     Example:
-        {'status': 'healthy', 'timestamp': '2026-11-27T10:30:00Z', 'version': '0.1.0'}
+        {'status': 'healthy', 'timestamp': '2026-11-27T10:30:00Z', 'version': '0.1.0', 'instance_id':
+            'host-4242-9f2c01ab'}
 
     Attributes:
         status (str): `healthy` when the service is up.
         timestamp (datetime.datetime):
         version (str | Unset):
+        instance_id (str | Unset): This service instance's id (the owner named in ingestion leases).
     """
 
     status: str
     timestamp: datetime.datetime
     version: str | Unset = UNSET
+    instance_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -40,6 +43,8 @@ class HealthResponse:
 
         version = self.version
 
+        instance_id = self.instance_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -50,6 +55,8 @@ class HealthResponse:
         )
         if version is not UNSET:
             field_dict["version"] = version
+        if instance_id is not UNSET:
+            field_dict["instance_id"] = instance_id
 
         return field_dict
 
@@ -62,10 +69,13 @@ class HealthResponse:
 
         version = d.pop("version", UNSET)
 
+        instance_id = d.pop("instance_id", UNSET)
+
         health_response = cls(
             status=status,
             timestamp=timestamp,
             version=version,
+            instance_id=instance_id,
         )
 
         health_response.additional_properties = d

@@ -12,6 +12,7 @@ from ..types import UNSET, Unset, run_validators, unset_to_none
 
 if TYPE_CHECKING:
     from ..models.backfill_progress import BackfillProgress
+    from ..models.ingest_lease import IngestLease
 
 
 T = TypeVar("T", bound="ProcessingStatusResponse")
@@ -36,6 +37,9 @@ class ProcessingStatusResponse:
             head, several spans fetched at once); absent when it follows the head.
              Example: {'from_block': 1000, 'to_block': 101000, 'blocks_done': 25000, 'blocks_total': 100001, 'logs': 4100,
             'logs_per_second': 820.5, 'concurrency': 6}.
+        ingest_lease (IngestLease | Unset): Which service instance ingests a chain. Several instances share one
+            database; one at a time holds a chain's lease, renews it, and fences its writes with the token, which grows on
+            every hand-over.
     """
 
     subscription_id: int
@@ -47,6 +51,7 @@ class ProcessingStatusResponse:
         default=None, converter=unset_to_none
     )
     backfill: BackfillProgress | Unset = UNSET
+    ingest_lease: IngestLease | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -73,6 +78,10 @@ class ProcessingStatusResponse:
         if not isinstance(self.backfill, Unset):
             backfill = self.backfill.to_dict()
 
+        ingest_lease: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ingest_lease, Unset):
+            ingest_lease = self.ingest_lease.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,12 +98,15 @@ class ProcessingStatusResponse:
             field_dict["last_processed_block"] = last_processed_block
         if backfill is not UNSET:
             field_dict["backfill"] = backfill
+        if ingest_lease is not UNSET:
+            field_dict["ingest_lease"] = ingest_lease
 
         return field_dict
 
     @classmethod
     def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.backfill_progress import BackfillProgress  # noqa: PLC0415
+        from ..models.ingest_lease import IngestLease  # noqa: PLC0415
 
         d = dict(src_dict)
         subscription_id = d.pop("subscription_id")
@@ -125,6 +137,13 @@ class ProcessingStatusResponse:
         else:
             backfill = BackfillProgress.from_dict(_backfill)
 
+        _ingest_lease = d.pop("ingest_lease", UNSET)
+        ingest_lease: IngestLease | Unset
+        if isinstance(_ingest_lease, Unset):
+            ingest_lease = UNSET
+        else:
+            ingest_lease = IngestLease.from_dict(_ingest_lease)
+
         processing_status_response = cls(
             subscription_id=subscription_id,
             is_processing=is_processing,
@@ -133,6 +152,7 @@ class ProcessingStatusResponse:
             streaming_status=streaming_status,
             last_processed_block=last_processed_block,
             backfill=backfill,
+            ingest_lease=ingest_lease,
         )
 
         processing_status_response.additional_properties = d
