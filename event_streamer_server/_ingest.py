@@ -32,7 +32,7 @@ from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_lo
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
 from ._rpc import RpcCallerError, RpcError, RpcPool
-from ._storage import Storage, SubscriptionRow
+from ._storage import NewBatch, Storage, SubscriptionRow
 from ._streams import Hub
 from ._throttle import Aimd
 from ._time import to_iso
@@ -54,6 +54,9 @@ _TIMESTAMP_CACHE = 4096  # blocks
 DEFAULT_MAX_CONCURRENT_REQUESTS = 6
 _SPANS_PER_STEP = 256  # a backfill step re-reads members and head after this many spans
 _AHEAD_BYTES = 64 * 1024 * 1024  # logs fetched ahead of the commit point
+# Spans already fetched when they are due commit together, up to this many (estimated) bytes
+# of logs: one transaction, one fsync, for several spans while behind the head.
+_GROUP_BYTES = 16 * 1024 * 1024
 
 
 class _ReorgDuringFetch(Exception):
@@ -224,13 +227,14 @@ class ChainWorker:
         self._track(group, lo, limit, backfilling=limit - lo + 1 > sizer.size)
         await run_spans(
             lambda a, b, probe: self._fetch_span(group, a, b, probe=probe),
-            lambda span: self._commit(group, span),
+            lambda spans: self._commit(group, spans),
             lo,
             limit,
             sizer=sizer,
             aimd=self.aimd,
             max_spans=_SPANS_PER_STEP,
             max_bytes=_AHEAD_BYTES,
+            group_bytes=_GROUP_BYTES,
             before_commit=self._before_commit,
         )
         return True, poll
@@ -264,6 +268,7 @@ class ChainWorker:
         params = log_filter(group)
         pieces: list[tuple[int, int]] = []
         refused: list[int] = []
+        suggestion: list[bool] = []
         hi_hash: str | None = None
 
         async def fetch(a: int, b: int) -> list[dict[str, Any]]:
@@ -286,12 +291,15 @@ class ChainWorker:
             if isinstance(answer, RpcError):
                 if isinstance(answer, RpcCallerError):
                     refused.append(b - a + 1)
+                    if a < b and suggested_end(answer, a, b) is not None:
+                        suggestion.append(True)
                 raise answer
             logs: list[dict[str, Any]] = answer
             pieces.append((b - a + 1, len(logs)))
             return logs
 
         if probe:
+            sizer = self.sizer or SpanSizer(hi - lo + 1)
             while True:
                 try:
                     logs = await fetch(lo, hi)
@@ -299,7 +307,7 @@ class ChainWorker:
                 except RpcCallerError as err:
                     if lo == hi:
                         raise
-                    hi = suggested_end(err, lo, hi) or (lo + hi) // 2
+                    hi = sizer.next_end(err, lo, hi)
         else:
             logs = await fetch_range(fetch, lo, hi)
         if hi_hash is None:
@@ -316,19 +324,29 @@ class ChainWorker:
             if int(number, 16) == hi and block_hash != hi_hash:
                 raise _ReorgDuringFetch
         return FetchedSpan(
-            lo, hi, logs, str(hi_hash), log_bytes(logs), pieces=pieces, refused=refused
+            lo,
+            hi,
+            logs,
+            str(hi_hash),
+            log_bytes(logs),
+            pieces=pieces,
+            refused=refused,
+            suggested=bool(suggestion),
         )
 
-    async def _commit(self, group: list[SubscriptionRow], span: FetchedSpan) -> None:
-        logs = span.logs
+    async def _commit(self, group: list[SubscriptionRow], spans: list[FetchedSpan]) -> None:
+        """Store consecutive fetched spans for every member: one transaction per member, as
+        if they were one span (batches in block order, the cursor at the last span's end)."""
+        logs = [log for span in spans for log in span.logs]
         logs.sort(key=lambda log: (int(log["blockNumber"], 16), int(log["logIndex"], 16)))
         await self._times.prefetch(logs)
         self.faults.hit("exit_before_range_commit")
+        hi, hi_hash = spans[-1].hi, spans[-1].hi_hash
         for sub in group:
-            await self._deliver(sub, logs, span.hi, span.hi_hash)
+            await self._deliver(sub, logs, hi, hi_hash)
             progress = self.progress.get(sub.id)
             if progress is not None:
-                progress.done_to = span.hi
+                progress.done_to = hi
                 progress.logs += len(logs)
 
     async def _deliver(
@@ -336,24 +354,29 @@ class ChainWorker:
     ) -> None:
         """Route ``logs`` to ``sub``, decode, and commit its batches with its cursor at ``hi``."""
         decoder = self._decoder_for(sub)
-        events: list[dict[str, Any]] = []
-        hashes: dict[int, str] = {hi: hi_hash}
         routed = list(route_logs(sub, logs))
-        # Off the event loop, one thread hop per batch of logs: a costly log cannot stall it.
-        decoded = await asyncio.to_thread(_decode_all, decoder, routed)
-        for log, event in zip(routed, decoded, strict=True):
-            if isinstance(event, EventDecodeError):
-                await self.storage.record_decode_error(sub.id, log, str(event))
-                self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(event), recoverable=True)
-                continue
-            event["timestamp"] = await self._times.of(log)
-            hashes[event["block_number"]] = str(log.get("blockHash"))
-            events.append(event)
-        batches = make_batches(decoder.name, events, self.batch_size)
+        stamps: dict[str, str] = {}  # by the logs' hex block number: one lookup per block
+        for log in routed:
+            if log["blockNumber"] not in stamps:
+                stamps[log["blockNumber"]] = await self._times.of(log)
+        # Decoding and encoding run off the event loop (one thread hop per commit), so the
+        # next spans' answers are read meanwhile and a costly log cannot stall the loop.
+        batches, hashes, failed = await asyncio.to_thread(
+            _decode_batches, decoder, routed, stamps, self.batch_size
+        )
+        for log, error in failed:
+            await self.storage.record_decode_error(sub.id, log, str(error))
+            self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(error), recoverable=True)
+        hashes[hi] = hi_hash
         await self.storage.store_range(sub.id, batches, hi, sorted(hashes.items()))
         if batches:
             self.hub.notify(sub.id)
-        logger.debug("subscription %d: up to block %d -> %d events", sub.id, hi, len(events))
+        logger.debug(
+            "subscription %d: up to block %d -> %d events",
+            sub.id,
+            hi,
+            sum(b.event_count for b in batches),
+        )
 
     def _decoder_for(self, sub: SubscriptionRow) -> EventDecoder:
         key = orjson.dumps(sub.event_signature, option=orjson.OPT_SORT_KEYS).decode()
@@ -430,14 +453,24 @@ class IngestManager:
             await self.stop_for(subscription_id)
 
 
-def _decode_all(
-    decoder: EventDecoder, logs: list[dict[str, Any]]
-) -> list[dict[str, Any] | EventDecodeError]:
-    """Each log decoded, or its error (``DecodeLimitError`` included): runs in a thread."""
-    out: list[dict[str, Any] | EventDecodeError] = []
+def _decode_batches(
+    decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str], batch_size: int
+) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
+    """Decode ``logs`` (stamped from ``stamps``), cut and encode the batches: runs in a thread.
+
+    Returns the batches, the (block, hash) pairs of the decoded logs' blocks, and the logs that
+    did not decode with their errors (``DecodeLimitError`` included).
+    """
+    events: list[dict[str, Any]] = []
+    hashes: dict[int, str] = {}
+    failed: list[tuple[dict[str, Any], EventDecodeError]] = []
     for log in logs:
         try:
-            out.append(decoder.decode(log))
+            event = decoder.decode(log)
         except EventDecodeError as err:
-            out.append(err)
-    return out
+            failed.append((log, err))
+            continue
+        event["timestamp"] = stamps[log["blockNumber"]]
+        hashes[event["block_number"]] = str(log.get("blockHash"))
+        events.append(event)
+    return make_batches(decoder.name, events, batch_size), hashes, failed

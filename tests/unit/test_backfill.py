@@ -141,8 +141,9 @@ async def test_spans_answered_out_of_order_commit_in_block_order() -> None:
         in_flight -= 1
         return span(lo, hi)
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append((fetched.lo, fetched.hi))
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append((fetched.lo, fetched.hi))
 
     sizer = SpanSizer(10)
     sizer.learned = True
@@ -176,8 +177,9 @@ async def test_a_probe_covers_less_and_the_walk_goes_on_right_after_it() -> None
 
     committed: list[int] = []
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.hi)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.hi)
 
     sizer = SpanSizer(2000)
     last = await run_spans(
@@ -202,8 +204,9 @@ async def test_a_rate_limit_halves_concurrency_and_the_span_is_asked_again() -> 
 
     committed: list[int] = []
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.lo)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.lo)
 
     sizer = SpanSizer(10)
     sizer.learned = True
@@ -222,8 +225,9 @@ async def test_an_error_stops_the_walk_after_the_spans_before_it() -> None:
             raise RpcCallerError("block 31 alone exceeds the node's limit")
         return span(lo, hi)
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.lo)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.lo)
 
     sizer = SpanSizer(10)
     sizer.learned = True
@@ -249,8 +253,9 @@ async def test_spans_fetched_ahead_are_bounded_in_bytes() -> None:
         fetched.nbytes = 1000
         return fetched
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.lo)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.lo)
         if len(committed) > 40:
             ahead.append(len(launched) - len(committed))
 
