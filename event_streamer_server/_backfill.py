@@ -122,6 +122,16 @@ class SpanSizer:
         self._grown = False
         self.cap: int | None = None  # logs per answer, once a refusal said it
         self.density: float | None = None  # logs per block in the latest answered span
+        # Told when a probe adopts the provider's suggested range (run_spans launches the
+        # spans after it at once instead of waiting for the probe's answer).
+        self.on_adopt: Callable[[int, int], None] | None = None
+
+    def adopt(self, lo: int, hi: int) -> None:
+        """A probe narrowed to ``lo..hi``, the range the provider suggested: use its width."""
+        self.size = max(1, min(self.maximum, hi - lo + 1))
+        self.learned = True
+        if self.on_adopt is not None:
+            self.on_adopt(lo, hi)
 
     def fitting(self) -> int | None:
         """Blocks that fit under the known log cap at the known density (None: unknown)."""
@@ -210,6 +220,7 @@ async def run_spans(
     inflight: deque[tuple[int, int, asyncio.Task[FetchedSpan]]] = deque()
     next_lo = lo
     launched = 0
+    stopping = False
     largest = 0  # bytes of the largest span seen: what one still in flight may hold
     committed = lo - 1
 
@@ -242,7 +253,8 @@ async def run_spans(
         only one span goes out (a too-wide guess would be refused several times over)."""
         nonlocal next_lo, launched
         while (
-            next_lo <= hi
+            not stopping
+            and next_lo <= hi
             and launched < max_spans
             and len(inflight) < (aimd.limit if sizer.learned else 1)
             and ahead_bytes() < max_bytes
@@ -250,10 +262,22 @@ async def run_spans(
             end = min(hi, next_lo + sizer.size - 1)
             probe = not sizer.learned
             task = asyncio.create_task(fetch_retrying(next_lo, end, probe))
+            # Every answer frees a place in the window: fill it at once, even while the
+            # loop below is busy committing.
+            task.add_done_callback(lambda _: launch())
             inflight.append((next_lo, end, task))
             next_lo = end + 1
             launched += 1
 
+    def adopted(a: int, b: int) -> None:
+        """The lone probe now covers ``a..b`` (the provider's suggestion): go on after it."""
+        nonlocal next_lo
+        if len(inflight) == 1 and inflight[0][0] == a and b < inflight[0][1]:
+            inflight[0] = (a, b, inflight[0][2])
+            next_lo = b + 1
+            launch()
+
+    sizer.on_adopt = adopted
     try:
         while next_lo <= hi or inflight:
             launch()
@@ -287,6 +311,8 @@ async def run_spans(
             committed = ready[-1].hi
         return committed
     finally:
+        stopping = True
+        sizer.on_adopt = None
         for _, _, task in inflight:
             task.cancel()
         for _, _, task in inflight:
