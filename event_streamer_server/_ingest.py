@@ -329,9 +329,12 @@ class ChainWorker:
             number, block_hash = log.get("blockNumber"), log.get("blockHash")
             if not isinstance(number, str) or not isinstance(block_hash, str):
                 continue
-            if seen.setdefault(number, block_hash) != block_hash:
-                raise _ReorgDuringFetch
-            if int(number, 16) == hi and block_hash != hi_hash:
+            known = seen.get(number)
+            if known is None:  # first log of its block: parse the number once per block
+                seen[number] = block_hash
+                if int(number, 16) == hi and block_hash != hi_hash:
+                    raise _ReorgDuringFetch
+            elif known != block_hash:
                 raise _ReorgDuringFetch
         return FetchedSpan(
             lo,
