@@ -479,6 +479,8 @@ def _decode_batches(
     events: list[dict[str, Any]] = []
     hashes: dict[int, str] = {}
     failed: list[tuple[dict[str, Any], EventDecodeError]] = []
+    last = (-1, -1)
+    in_order = True
     for log in logs:
         try:
             event = decoder.decode(log)
@@ -486,9 +488,16 @@ def _decode_batches(
             failed.append((log, err))
             continue
         event["timestamp"] = stamps[log["blockNumber"]]
-        hashes[event["block_number"]] = str(log.get("blockHash"))
+        order = (event["block_number"], event["log_index"])
+        if order[0] != last[0]:
+            hashes[order[0]] = str(log.get("blockHash"))
+        elif order[1] <= last[1]:
+            in_order = False
+        if order[0] < last[0]:
+            in_order = False
+        last = order
         events.append(event)
-    # Block order (nodes answer in it; this makes sure): the decoded ints sort faster than
-    # the logs' hex, and off the loop.
-    events.sort(key=_EVENT_ORDER)
+    if not in_order:  # nodes answer in block order; sort only when one did not
+        events.sort(key=_EVENT_ORDER)
+        hashes = {e["block_number"]: str(e.get("block_hash")) for e in events}
     return make_batches(decoder.name, events, batch_size), hashes, failed
