@@ -32,6 +32,14 @@ import orjson
 
 __all__ = ["ProviderProxy"]
 
+_LOG_MARK = b'"logIndex"'
+
+
+def _is_result(answer: bytes) -> bool:
+    """Whether a node's answer carries a result (not an error), without parsing all of it."""
+    head = answer[:256]
+    return b'"result"' in head and b'"error"' not in head
+
 
 class ProviderProxy:
     """Forwards to ``upstream``; ``stop()`` closes it. Counters are safe to read after runs."""
@@ -161,12 +169,12 @@ class ProviderProxy:
                 return 429, body, {"Retry-After": str(max(1, math.ceil(wait)))}
             self._rejects.pop(key, None)
         request = orjson.loads(raw)
-        answers: list[dict[str, Any]] | dict[str, Any] = (
-            [self._one(r) for r in request] if isinstance(request, list) else self._one(request)
-        )
-        return 200, orjson.dumps(answers), {}
+        if isinstance(request, list):
+            return 200, b"[" + b",".join(self._one(r) for r in request) + b"]", {}
+        return 200, self._one(request), {}
 
-    def _one(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _one(self, request: dict[str, Any]) -> bytes:
+        """One JSON-RPC call's answer, as JSON text (the node's own bytes when accepted)."""
         method = request.get("method", "")
         with self._lock:
             self.calls[method] += 1
@@ -177,53 +185,53 @@ class ProviderProxy:
             if hi - lo + 1 > self.max_span:
                 with self._lock:
                     self.refused += 1
-                return {
-                    **base,
-                    "error": {
-                        "code": -32005,
-                        "message": f"block range too large: at most {self.max_span} blocks",
-                        "data": {"from": hex(lo), "to": hex(lo + self.max_span - 1)},
-                    },
-                }
-        answer: dict[str, Any]
+                return orjson.dumps(
+                    {
+                        **base,
+                        "error": {
+                            "code": -32005,
+                            "message": f"block range too large: at most {self.max_span} blocks",
+                            "data": {"from": hex(lo), "to": hex(lo + self.max_span - 1)},
+                        },
+                    }
+                )
         if method == "eth_getLogs" and self.max_logs is not None:
             refusal, answer = self._capped_logs(request)
             if refusal is not None:
                 with self._lock:
                     self.refused += 1
-                return {**base, "error": refusal}
+                return orjson.dumps({**base, "error": refusal})
         else:
             answer = self._forward(request)
-        result = answer.get("result")
-        if method == "eth_getLogs" and isinstance(result, list):
+        if method == "eth_getLogs" and _is_result(answer):
             with self._lock:
                 self.answered.append(int(request["params"][0]["fromBlock"], 16))
         return answer
 
-    def _forward(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _forward(self, request: dict[str, Any]) -> bytes:
+        """The node's answer to one call, unparsed (a provider's CPU is not the client's: the
+        proxy passes answers through instead of decoding and re-encoding them)."""
         began = time.perf_counter()
         response = self._client().post(
             self.upstream,
             content=orjson.dumps(request),
             headers={"content-type": "application/json"},
         )
-        answer: dict[str, Any] = orjson.loads(response.content)
         with self._lock:
             self.upstream_seconds += time.perf_counter() - began
-        return answer
+        return response.content
 
-    def _capped_logs(self, request: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-        """(the log-cap error, None-like answer) or (None, the node's answer) for an
-        ``eth_getLogs``: the range is read piece by piece and reading stops at the first piece
-        that passes the cap."""
+    def _capped_logs(self, request: dict[str, Any]) -> tuple[dict[str, Any] | None, bytes]:
+        """(the log-cap error, b"") or (None, the node's answer) for an ``eth_getLogs``: the
+        range is read piece by piece and reading stops at the first piece past the cap."""
         assert self.max_logs is not None
         flt = request["params"][0]
         try:
             lo, hi = int(flt["fromBlock"], 16), int(flt["toBlock"], 16)
         except (KeyError, TypeError, ValueError):
             lo = hi = 0  # tags such as "latest": one piece, checked as it comes
-        base = {"jsonrpc": "2.0", "id": request.get("id")}
-        logs: list[dict[str, Any]] = []
+        pieces: list[bytes] = []
+        counted = 0
         a = lo
         while True:
             b = min(hi, a + self.scan_blocks - 1)
@@ -231,22 +239,27 @@ class ProviderProxy:
             if (a, b) != (lo, hi):
                 piece = {**request, "params": [{**flt, "fromBlock": hex(a), "toBlock": hex(b)}]}
             answer = self._forward(piece)
-            result = answer.get("result")
-            if not isinstance(result, list):
+            if not _is_result(answer):
                 return None, answer  # the node's own error, forwarded as it is
-            logs.extend(result)
-            if len(logs) > self.max_logs or b >= hi:
+            pieces.append(answer)
+            counted += answer.count(_LOG_MARK)  # every log has one logIndex: count, not parse
+            if counted > self.max_logs or b >= hi:
                 break
             a = b + 1
-        if len(logs) <= self.max_logs:
-            return None, {**base, "result": logs}
+        if counted <= self.max_logs:
+            if len(pieces) == 1:
+                return None, pieces[0]
+            logs = [log for p in pieces for log in orjson.loads(p)["result"]]
+            return None, orjson.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": logs})
         message = f"query returned more than {self.max_logs} results"
         # The widest range from lo whose logs fit: up to the block before the first log past
         # the cap (none when block lo alone is over it).
-        last = int(logs[self.max_logs]["blockNumber"], 16) - 1
+        before = counted - pieces[-1].count(_LOG_MARK)
+        over = orjson.loads(pieces[-1])["result"][self.max_logs - before]
+        last = int(over["blockNumber"], 16) - 1
         if self.suggest and last >= lo:
             message += f". Try with this block range [{hex(lo)}, {hex(last)}]."
-        return {"code": -32005, "message": message}, base
+        return {"code": -32005, "message": message}, b""
 
     def stop(self) -> None:
         self._server.shutdown()
