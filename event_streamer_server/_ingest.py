@@ -468,36 +468,53 @@ class IngestManager:
 _EVENT_ORDER = operator.itemgetter("block_number", "log_index")
 
 
+class _Decoded:
+    """Events decoded so far for one commit, their blocks' hashes, the logs that failed."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.hashes: dict[int, str] = {}
+        self.failed: list[tuple[dict[str, Any], EventDecodeError]] = []
+        self._last = (-1, -1)
+        self._in_order = True
+
+    def add(
+        self, decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str]
+    ) -> None:
+        """Decode ``logs`` (stamped from ``stamps``, by hex block number)."""
+        events, hashes, last, in_order = self.events, self.hashes, self._last, self._in_order
+        for log in logs:
+            try:
+                event = decoder.decode(log)
+            except EventDecodeError as err:  # DecodeLimitError included
+                self.failed.append((log, err))
+                continue
+            event["timestamp"] = stamps[log["blockNumber"]]
+            order = (event["block_number"], event["log_index"])
+            if order[0] != last[0]:
+                hashes[order[0]] = str(log.get("blockHash"))
+            elif order[1] <= last[1]:
+                in_order = False
+            if order[0] < last[0]:
+                in_order = False
+            last = order
+            events.append(event)
+        self._last, self._in_order = last, in_order
+
+    def batches(
+        self, name: str, batch_size: int
+    ) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
+        """The events in block order, cut and encoded; the block hashes; the failures."""
+        if not self._in_order:  # nodes answer in block order; sort only when one did not
+            self.events.sort(key=_EVENT_ORDER)
+            self.hashes = {e["block_number"]: str(e.get("block_hash")) for e in self.events}
+        return make_batches(name, self.events, batch_size), self.hashes, self.failed
+
+
 def _decode_batches(
     decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str], batch_size: int
 ) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
-    """Decode ``logs`` (stamped from ``stamps``), cut and encode the batches: runs in a thread.
-
-    Returns the batches, the (block, hash) pairs of the decoded logs' blocks, and the logs that
-    did not decode with their errors (``DecodeLimitError`` included).
-    """
-    events: list[dict[str, Any]] = []
-    hashes: dict[int, str] = {}
-    failed: list[tuple[dict[str, Any], EventDecodeError]] = []
-    last = (-1, -1)
-    in_order = True
-    for log in logs:
-        try:
-            event = decoder.decode(log)
-        except EventDecodeError as err:
-            failed.append((log, err))
-            continue
-        event["timestamp"] = stamps[log["blockNumber"]]
-        order = (event["block_number"], event["log_index"])
-        if order[0] != last[0]:
-            hashes[order[0]] = str(log.get("blockHash"))
-        elif order[1] <= last[1]:
-            in_order = False
-        if order[0] < last[0]:
-            in_order = False
-        last = order
-        events.append(event)
-    if not in_order:  # nodes answer in block order; sort only when one did not
-        events.sort(key=_EVENT_ORDER)
-        hashes = {e["block_number"]: str(e.get("block_hash")) for e in events}
-    return make_batches(decoder.name, events, batch_size), hashes, failed
+    """Decode, order, cut and encode: runs in a worker thread."""
+    decoded = _Decoded()
+    decoded.add(decoder, logs, stamps)
+    return decoded.batches(decoder.name, batch_size)
