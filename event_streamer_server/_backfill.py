@@ -2,11 +2,13 @@
 
 When a group of subscriptions is far behind the head, :func:`run_spans` keeps up to
 ``Aimd.limit`` spans in flight (sized by :class:`SpanSizer`, which learns the span the provider
-accepts and grows it back when responses are small) and hands each finished span to ``commit``
-in block order only: a later span that arrives first waits for the earlier ones, so a crash
-commits no gap. Spans fetched ahead are bounded in count and in (estimated) bytes. A rate-limit
-answer halves the concurrency and the span is asked again once the endpoint's ``Retry-After``
-has passed (:class:`~._throttle.Throttle` holds every caller back until then).
+accepts from its first refusal: the range it suggests, else the logs per block seen under the
+cap it names; and grows it back when responses are small) and hands finished spans to
+``commit`` in block order only, several at once when several are ready (one transaction): a
+later span that arrives first waits for the earlier ones, so a crash commits no gap. Spans
+fetched ahead are bounded in count and in (estimated) bytes. A rate-limit answer halves the
+concurrency and the span is asked again once the endpoint's ``Retry-After`` has passed
+(:class:`~._throttle.Throttle` holds every caller back until then).
 """
 
 from __future__ import annotations
