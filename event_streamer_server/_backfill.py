@@ -2,11 +2,13 @@
 
 When a group of subscriptions is far behind the head, :func:`run_spans` keeps up to
 ``Aimd.limit`` spans in flight (sized by :class:`SpanSizer`, which learns the span the provider
-accepts and grows it back when responses are small) and hands each finished span to ``commit``
-in block order only: a later span that arrives first waits for the earlier ones, so a crash
-commits no gap. Spans fetched ahead are bounded in count and in (estimated) bytes. A rate-limit
-answer halves the concurrency and the span is asked again once the endpoint's ``Retry-After``
-has passed (:class:`~._throttle.Throttle` holds every caller back until then).
+accepts from its first refusal: the range it suggests, else the logs per block seen under the
+cap it names; and grows it back when responses are small) and hands finished spans to
+``commit`` in block order only, several at once when several are ready (one transaction): a
+later span that arrives first waits for the earlier ones, so a crash commits no gap. Spans
+fetched ahead are bounded in count and in (estimated) bytes. A rate-limit answer halves the
+concurrency and the span is asked again once the endpoint's ``Retry-After`` has passed
+(:class:`~._throttle.Throttle` holds every caller back until then).
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._rpc import RpcRateLimitedError
+from ._ranges import suggested_end
+from ._rpc import RpcCallerError, RpcRateLimitedError
 from ._throttle import Aimd
 
-__all__ = ["BackfillProgress", "FetchedSpan", "SpanSizer", "log_bytes", "run_spans"]
+__all__ = [
+    "BackfillProgress",
+    "FetchedSpan",
+    "SpanSizer",
+    "log_bytes",
+    "log_cap",
+    "run_spans",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +43,19 @@ _GROW_AFTER = 32
 _GROW_AFTER_MAX = 4096
 _SMALL_RESPONSE = 1000  # logs
 _RATE_LIMIT_RETRIES = 16
+# A span sized from density aims at this share of the provider's log cap (density varies).
+_CAP_SHARE = 0.9
+# A log-cap refusal with nothing else to go by: the next try covers this share of the range
+# (a small answer measures the density, and the span after it is sized from that).
+_DENSITY_PROBE = 16
+_LOG_CAP = re.compile(r"more than (\d+) (?:results|logs)", re.IGNORECASE)
+
+
+def log_cap(err: RpcCallerError) -> int | None:
+    """The provider's cap on logs per answer, when its refusal says it
+    ("query returned more than 10000 results")."""
+    found = _LOG_CAP.search(str(err))
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
 
 
 @dataclass(slots=True)
@@ -45,13 +69,23 @@ class FetchedSpan:
     nbytes: int = 0
     pieces: list[tuple[int, int]] = field(default_factory=list)  # (blocks, logs) per call
     refused: list[int] = field(default_factory=list)  # blocks of each refused call
+    suggested: bool = False  # a refusal named the range to use instead
+
+
+_SIZE_SAMPLE = 64  # logs measured to estimate a response's size
 
 
 def log_bytes(logs: list[dict[str, Any]]) -> int:
-    """About how much memory these logs hold (their JSON text, a little overhead per log)."""
-    return sum(
-        400 + len(str(log.get("data", ""))) + 70 * len(log.get("topics") or ()) for log in logs
+    """About how much memory these logs hold (their JSON text, a little overhead per log),
+    estimated from up to 64 logs spread over the list (a span can hold 10,000 or more)."""
+    if not logs:
+        return 0
+    step = max(1, len(logs) // _SIZE_SAMPLE)
+    sample = logs[::step]
+    measured = sum(
+        400 + len(str(log.get("data", ""))) + 70 * len(log.get("topics") or ()) for log in sample
     )
+    return measured * len(logs) // len(sample)
 
 
 @dataclass(slots=True)
@@ -80,7 +114,9 @@ class BackfillProgress:
 class SpanSizer:
     """The span (in blocks) the provider accepts, learned from its refusals.
 
-    After a span that needed splitting, use the widest piece that worked. After
+    After a span that needed splitting, use the widest piece that worked, or, when the
+    provider said its cap on logs per answer, the span that the density seen so far (logs per
+    block) fits under that cap, whichever is wider. After
     ``grow_after`` spans in a row with small responses, try twice as wide (never past
     ``maximum``), so a span narrowed by one dense stretch grows back; every refusal after
     that doubles ``grow_after`` (a fixed range cap is not probed over and over).
@@ -95,11 +131,51 @@ class SpanSizer:
         self._quiet = 0
         self.grow_after = _GROW_AFTER
         self._grown = False
+        self.cap: int | None = None  # logs per answer, once a refusal said it
+        self.density: float | None = None  # logs per block in the latest answered span
+        # Told when a probe adopts the provider's suggested range (run_spans launches the
+        # spans after it at once instead of waiting for the probe's answer).
+        self.on_adopt: Callable[[int, int], None] | None = None
+
+    def adopt(self, lo: int, hi: int) -> None:
+        """A probe narrowed to ``lo..hi``, the range the provider suggested: use its width."""
+        self.size = max(1, min(self.maximum, hi - lo + 1))
+        self.learned = True
+        if self.on_adopt is not None:
+            self.on_adopt(lo, hi)
+
+    def fitting(self) -> int | None:
+        """Blocks that fit under the known log cap at the known density (None: unknown)."""
+        if self.cap is None or self.density is None:
+            return None
+        if self.density <= 0:
+            return self.maximum
+        return max(1, min(self.maximum, int(self.cap * _CAP_SHARE / self.density)))
+
+    def next_end(self, err: RpcCallerError, lo: int, hi: int) -> int:
+        """The last block of the next try after ``lo..hi`` was refused (``lo < hi``): the
+        provider's suggested range; else, under a log cap, the span the density seen so far
+        fits (or a small share of the range, to measure it); else half the range."""
+        suggested = suggested_end(err, lo, hi)
+        if suggested is not None:
+            return suggested
+        cap = log_cap(err)
+        if cap is None:
+            return (lo + hi) // 2
+        self.cap = cap
+        blocks = self.fitting()
+        if blocks is None or blocks >= hi - lo + 1:
+            blocks = max(1, (hi - lo + 1) // _DENSITY_PROBE)
+        return min(hi - 1, lo + blocks - 1)
 
     def observe(self, span: FetchedSpan) -> None:
+        blocks = sum(b for b, _ in span.pieces)
+        if blocks:
+            self.density = sum(n for _, n in span.pieces) / blocks
         if span.refused:
             widest = max((blocks for blocks, _ in span.pieces), default=1)
-            self.size = max(1, min(self.size, widest))
+            fits = None if span.suggested else self.fitting()
+            self.size = max(1, min(self.size, max(widest, fits or 0)))
             if self._grown:  # a refusal of a grown span: grow back less eagerly
                 self.grow_after = min(_GROW_AFTER_MAX, self.grow_after * 2)
             self._grown = False
@@ -123,12 +199,13 @@ class SpanSizer:
 # fetch(lo, hi, probe): with ``probe`` the fetch may cover less (lo..x, x < hi) and return
 # after its first accepted call, so a too-wide first guess costs one refusal, not a walk.
 FetchSpan = Callable[[int, int, bool], Awaitable[FetchedSpan]]
-CommitSpan = Callable[[FetchedSpan], Awaitable[None]]
+# commit(spans): consecutive spans, in block order, committed together (one transaction).
+CommitSpans = Callable[[list[FetchedSpan]], Awaitable[None]]
 
 
 async def run_spans(
     fetch: FetchSpan,
-    commit: CommitSpan,
+    commit: CommitSpans,
     lo: int,
     hi: int,
     *,
@@ -136,18 +213,25 @@ async def run_spans(
     aimd: Aimd,
     max_spans: int,
     max_bytes: int,
+    group_bytes: int = 0,
     before_commit: Callable[[bool], None] | None = None,
 ) -> int:
     """Fetch ``lo..hi`` in spans, concurrently, and ``commit`` them in block order.
 
-    Stops launching after ``max_spans`` spans (the caller's step then re-plans); returns the
-    last block committed. ``before_commit(later_fetched)`` runs before each commit (crash
-    points in tests: whether a later span is already fetched). An error cancels the spans in
-    flight and propagates; everything committed before it stays committed.
+    Spans already fetched when the first of them is due are committed together, up to
+    ``group_bytes`` (estimated) per commit: behind the head this saves a transaction (an fsync)
+    per span, and nothing waits for a span to group it with, so a caught-up worker commits
+    each span as soon as it arrives. The next spans are launched before a commit, so fetching
+    overlaps committing. Stops launching after ``max_spans`` spans (the caller's step then
+    re-plans); returns the last block committed. ``before_commit(later_fetched)`` runs before
+    each commit (crash points in tests: whether a span after the first committed one is
+    already fetched). An error cancels the spans in flight and propagates; everything
+    committed before it stays committed.
     """
     inflight: deque[tuple[int, int, asyncio.Task[FetchedSpan]]] = deque()
     next_lo = lo
     launched = 0
+    stopping = False
     largest = 0  # bytes of the largest span seen: what one still in flight may hold
     committed = lo - 1
 
@@ -175,22 +259,39 @@ async def run_spans(
             return span
         raise AssertionError("unreachable")
 
+    def launch() -> None:
+        """Launch while the window allows: before the first answer teaches the span size,
+        only one span goes out (a too-wide guess would be refused several times over)."""
+        nonlocal next_lo, launched
+        while (
+            not stopping
+            and next_lo <= hi
+            and launched < max_spans
+            and len(inflight) < (aimd.limit if sizer.learned else 1)
+            and ahead_bytes() < max_bytes
+        ):
+            end = min(hi, next_lo + sizer.size - 1)
+            probe = not sizer.learned
+            task = asyncio.create_task(fetch_retrying(next_lo, end, probe))
+            # Every answer frees a place in the window: fill it at once, even while the
+            # loop below is busy committing.
+            task.add_done_callback(lambda _: launch())
+            inflight.append((next_lo, end, task))
+            next_lo = end + 1
+            launched += 1
+
+    def adopted(a: int, b: int) -> None:
+        """The lone probe now covers ``a..b`` (the provider's suggestion): go on after it."""
+        nonlocal next_lo
+        if len(inflight) == 1 and inflight[0][0] == a and b < inflight[0][1]:
+            inflight[0] = (a, b, inflight[0][2])
+            next_lo = b + 1
+            launch()
+
+    sizer.on_adopt = adopted
     try:
         while next_lo <= hi or inflight:
-            # Launch while the window allows: before the first answer teaches the span size,
-            # only one span goes out (a too-wide guess would be refused several times over).
-            while (
-                next_lo <= hi
-                and launched < max_spans
-                and len(inflight) < (aimd.limit if sizer.learned else 1)
-                and ahead_bytes() < max_bytes
-            ):
-                end = min(hi, next_lo + sizer.size - 1)
-                probe = not sizer.learned
-                task = asyncio.create_task(fetch_retrying(next_lo, end, probe))
-                inflight.append((next_lo, end, task))
-                next_lo = end + 1
-                launched += 1
+            launch()
             if not inflight:
                 break
             first = inflight[0][2]
@@ -203,18 +304,26 @@ async def run_spans(
                         await t  # raises
                 if not first.done():
                     continue
-            _, end, task = inflight.popleft()
-            span = await task
-            if span.hi < end:  # a probe covered less: go on right after it
-                assert not inflight, "only a lone probe may cover less than asked"
-                next_lo = span.hi + 1
-            sizer.observe(span)
+            ready: list[FetchedSpan] = []
+            nbytes = 0
+            while inflight and inflight[0][2].done() and (not ready or nbytes < group_bytes):
+                _, end, task = inflight.popleft()
+                span = task.result()
+                if span.hi < end:  # a probe covered less: go on right after it
+                    assert not inflight, "only a lone probe may cover less than asked"
+                    next_lo = span.hi + 1
+                sizer.observe(span)
+                ready.append(span)
+                nbytes += span.nbytes
+            launch()  # what the answers taught goes out before the commit, not after it
             if before_commit is not None:
-                before_commit(any(t.done() for _, _, t in inflight))
-            await commit(span)
-            committed = span.hi
+                before_commit(len(ready) > 1 or any(t.done() for _, _, t in inflight))
+            await commit(ready)
+            committed = ready[-1].hi
         return committed
     finally:
+        stopping = True
+        sizer.on_adopt = None
         for _, _, task in inflight:
             task.cancel()
         for _, _, task in inflight:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import operator
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -32,7 +33,7 @@ from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_lo
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
 from ._rpc import RpcCallerError, RpcError, RpcPool
-from ._storage import IngestLease, LeaseLost, Storage, SubscriptionRow
+from ._storage import IngestLease, LeaseLost, NewBatch, Storage, SubscriptionRow
 from ._streams import Hub
 from ._throttle import Aimd
 from ._time import to_iso
@@ -54,6 +55,9 @@ _TIMESTAMP_CACHE = 4096  # blocks
 DEFAULT_MAX_CONCURRENT_REQUESTS = 6
 _SPANS_PER_STEP = 256  # a backfill step re-reads members and head after this many spans
 _AHEAD_BYTES = 64 * 1024 * 1024  # logs fetched ahead of the commit point
+# Spans already fetched when they are due commit together, up to this many (estimated) bytes
+# of logs: one transaction, one fsync, for several spans while behind the head.
+_GROUP_BYTES = 16 * 1024 * 1024
 
 
 class _ReorgDuringFetch(Exception):
@@ -235,13 +239,14 @@ class ChainWorker:
         self._track(group, lo, limit, backfilling=limit - lo + 1 > sizer.size)
         await run_spans(
             lambda a, b, probe: self._fetch_span(group, a, b, probe=probe),
-            lambda span: self._commit(group, span),
+            lambda spans: self._commit(group, spans),
             lo,
             limit,
             sizer=sizer,
             aimd=self.aimd,
             max_spans=_SPANS_PER_STEP,
             max_bytes=_AHEAD_BYTES,
+            group_bytes=_GROUP_BYTES,
             before_commit=self._before_commit,
         )
         return True, poll
@@ -275,6 +280,7 @@ class ChainWorker:
         params = log_filter(group)
         pieces: list[tuple[int, int]] = []
         refused: list[int] = []
+        suggestion: list[bool] = []
         hi_hash: str | None = None
 
         async def fetch(a: int, b: int) -> list[dict[str, Any]]:
@@ -297,12 +303,15 @@ class ChainWorker:
             if isinstance(answer, RpcError):
                 if isinstance(answer, RpcCallerError):
                     refused.append(b - a + 1)
+                    if a < b and suggested_end(answer, a, b) is not None:
+                        suggestion.append(True)
                 raise answer
             logs: list[dict[str, Any]] = answer
             pieces.append((b - a + 1, len(logs)))
             return logs
 
         if probe:
+            sizer = self.sizer or SpanSizer(hi - lo + 1)
             while True:
                 try:
                     logs = await fetch(lo, hi)
@@ -310,7 +319,16 @@ class ChainWorker:
                 except RpcCallerError as err:
                     if lo == hi:
                         raise
-                    hi = suggested_end(err, lo, hi) or (lo + hi) // 2
+                    suggested = suggested_end(err, lo, hi)
+                    if suggested is None:
+                        hi = sizer.next_end(err, lo, hi)
+                        continue
+                    # The provider named a range that works: the spans after it go out now,
+                    # and this one covers exactly that range (split again if need be).
+                    hi = suggested
+                    sizer.adopt(lo, hi)
+                    logs = await fetch_range(fetch, lo, hi)
+                    break
         else:
             logs = await fetch_range(fetch, lo, hi)
         if hi_hash is None:
@@ -322,24 +340,36 @@ class ChainWorker:
             number, block_hash = log.get("blockNumber"), log.get("blockHash")
             if not isinstance(number, str) or not isinstance(block_hash, str):
                 continue
-            if seen.setdefault(number, block_hash) != block_hash:
-                raise _ReorgDuringFetch
-            if int(number, 16) == hi and block_hash != hi_hash:
+            known = seen.get(number)
+            if known is None:  # first log of its block: parse the number once per block
+                seen[number] = block_hash
+                if int(number, 16) == hi and block_hash != hi_hash:
+                    raise _ReorgDuringFetch
+            elif known != block_hash:
                 raise _ReorgDuringFetch
         return FetchedSpan(
-            lo, hi, logs, str(hi_hash), log_bytes(logs), pieces=pieces, refused=refused
+            lo,
+            hi,
+            logs,
+            str(hi_hash),
+            log_bytes(logs),
+            pieces=pieces,
+            refused=refused,
+            suggested=bool(suggestion),
         )
 
-    async def _commit(self, group: list[SubscriptionRow], span: FetchedSpan) -> None:
-        logs = span.logs
-        logs.sort(key=lambda log: (int(log["blockNumber"], 16), int(log["logIndex"], 16)))
+    async def _commit(self, group: list[SubscriptionRow], spans: list[FetchedSpan]) -> None:
+        """Store consecutive fetched spans for every member: one transaction per member, as
+        if they were one span (batches in block order, the cursor at the last span's end)."""
+        logs = [log for span in spans for log in span.logs]  # decoded events get sorted
         await self._times.prefetch(logs)
         self.faults.hit("exit_before_range_commit")
+        hi, hi_hash = spans[-1].hi, spans[-1].hi_hash
         for sub in group:
-            await self._deliver(sub, logs, span.hi, span.hi_hash)
+            await self._deliver(sub, logs, hi, hi_hash)
             progress = self.progress.get(sub.id)
             if progress is not None:
-                progress.done_to = span.hi
+                progress.done_to = hi
                 progress.logs += len(logs)
 
     async def _deliver(
@@ -347,25 +377,30 @@ class ChainWorker:
     ) -> None:
         """Route ``logs`` to ``sub``, decode, and commit its batches with its cursor at ``hi``."""
         decoder = self._decoder_for(sub)
-        events: list[dict[str, Any]] = []
-        hashes: dict[int, str] = {hi: hi_hash}
         routed = list(route_logs(sub, logs))
-        # Off the event loop, one thread hop per batch of logs: a costly log cannot stall it.
-        decoded = await asyncio.to_thread(_decode_all, decoder, routed)
-        for log, event in zip(routed, decoded, strict=True):
-            if isinstance(event, EventDecodeError):
-                await self.storage.record_decode_error(sub.id, log, str(event))
-                self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(event), recoverable=True)
-                continue
-            event["timestamp"] = await self._times.of(log)
-            hashes[event["block_number"]] = str(log.get("blockHash"))
-            events.append(event)
-        batches = make_batches(decoder.name, events, self.batch_size)
+        stamps: dict[str, str] = {}  # by the logs' hex block number: one lookup per block
+        for log in routed:
+            if log["blockNumber"] not in stamps:
+                stamps[log["blockNumber"]] = await self._times.of(log)
+        # Decoding and encoding run off the event loop (one thread hop per commit), so the
+        # next spans' answers are read meanwhile and a costly log cannot stall the loop.
+        batches, hashes, failed = await asyncio.to_thread(
+            _decode_batches, decoder, routed, stamps, self.batch_size
+        )
+        for log, error in failed:
+            await self.storage.record_decode_error(sub.id, log, str(error))
+            self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(error), recoverable=True)
+        hashes[hi] = hi_hash
         # Streams wake through the storage's commit listener (for every instance's streams).
         await self.storage.store_range(
             sub.id, batches, hi, sorted(hashes.items()), fence=self.lease
         )
-        logger.debug("subscription %d: up to block %d -> %d events", sub.id, hi, len(events))
+        logger.debug(
+            "subscription %d: up to block %d -> %d events",
+            sub.id,
+            hi,
+            sum(b.event_count for b in batches),
+        )
 
     def _decoder_for(self, sub: SubscriptionRow) -> EventDecoder:
         key = orjson.dumps(sub.event_signature, option=orjson.OPT_SORT_KEYS).decode()
@@ -490,14 +525,56 @@ class IngestManager:
             await self.stop_for(subscription_id)
 
 
-def _decode_all(
-    decoder: EventDecoder, logs: list[dict[str, Any]]
-) -> list[dict[str, Any] | EventDecodeError]:
-    """Each log decoded, or its error (``DecodeLimitError`` included): runs in a thread."""
-    out: list[dict[str, Any] | EventDecodeError] = []
-    for log in logs:
-        try:
-            out.append(decoder.decode(log))
-        except EventDecodeError as err:
-            out.append(err)
-    return out
+_EVENT_ORDER = operator.itemgetter("block_number", "log_index")
+
+
+class _Decoded:
+    """Events decoded so far for one commit, their blocks' hashes, the logs that failed."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.hashes: dict[int, str] = {}
+        self.failed: list[tuple[dict[str, Any], EventDecodeError]] = []
+        self._last = (-1, -1)
+        self._in_order = True
+
+    def add(
+        self, decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str]
+    ) -> None:
+        """Decode ``logs`` (stamped from ``stamps``, by hex block number)."""
+        events, hashes, last, in_order = self.events, self.hashes, self._last, self._in_order
+        for log in logs:
+            try:
+                event = decoder.decode(log)
+            except EventDecodeError as err:  # DecodeLimitError included
+                self.failed.append((log, err))
+                continue
+            event["timestamp"] = stamps[log["blockNumber"]]
+            order = (event["block_number"], event["log_index"])
+            if order[0] != last[0]:
+                hashes[order[0]] = str(log.get("blockHash"))
+            elif order[1] <= last[1]:
+                in_order = False
+            if order[0] < last[0]:
+                in_order = False
+            last = order
+            events.append(event)
+        self._last, self._in_order = last, in_order
+
+    def batches(
+        self, name: str, batch_size: int
+    ) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
+        """The events in block order, cut and encoded; the block hashes; the failures."""
+        if not self._in_order:  # nodes answer in block order; sort only when one did not
+            self.events.sort(key=_EVENT_ORDER)
+            self.hashes = {e["block_number"]: str(e.get("block_hash")) for e in self.events}
+        return make_batches(name, self.events, batch_size), self.hashes, self.failed
+
+
+def _decode_batches(
+    decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str], batch_size: int
+) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
+    """Decode, order, cut and encode: runs in a worker thread."""
+    decoded = _Decoded()
+    decoded.add(decoder, logs, stamps)
+    return decoded.batches(decoder.name, batch_size)

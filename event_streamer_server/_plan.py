@@ -94,11 +94,16 @@ def route_logs(sub: SubscriptionRow, logs: Sequence[dict[str, Any]]) -> Iterator
     """The logs of a merged fetch that ``sub`` asked for: its topic0 and addresses, not removed."""
     topic0 = sub.topic0.lower()
     wanted = {a.lower() for a in sub.addresses}
+    exact = wanted | set(sub.addresses)  # as the node spells them: no lower() per log
     for log in logs:
         topics = log.get("topics") or []
-        if log.get("removed") or not topics or str(topics[0]).lower() != topic0:
+        if log.get("removed") or not topics:
             continue
-        if wanted and str(log.get("address", "")).lower() not in wanted:
+        first = topics[0]
+        if first != topic0 and str(first).lower() != topic0:
+            continue
+        address = log.get("address", "")
+        if wanted and address not in exact and str(address).lower() not in wanted:
             continue
         yield log
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from event_streamer_server._backfill import FetchedSpan, SpanSizer, run_spans
+from event_streamer_server._backfill import FetchedSpan, SpanSizer, log_cap, run_spans
 from event_streamer_server._plan import backfill_limit
 from event_streamer_server._rpc import RpcCallerError, RpcRateLimitedError
 from event_streamer_server._throttle import Aimd, Throttle, retry_after_seconds
@@ -45,6 +45,47 @@ def test_dense_responses_do_not_grow_the_span() -> None:
     for _ in range(200):
         sizer.observe(span(1, 10, logs=9000))
     assert sizer.size == 10
+
+
+# -- learning from a log-cap refusal ----------------------------------------------------------
+CAP_ERR = "query returned more than 10000 results"
+
+
+def test_the_log_cap_is_read_from_the_refusal() -> None:
+    assert log_cap(RpcCallerError(CAP_ERR, code=-32005)) == 10_000
+    assert log_cap(RpcCallerError("Log response size exceeded: more than 5000 logs")) == 5000
+    assert log_cap(RpcCallerError("block range too large")) is None
+
+
+def test_a_suggested_range_is_the_next_try() -> None:
+    sizer = SpanSizer(2000)
+    err = RpcCallerError(f"{CAP_ERR}. Try with this block range [0x64, 0x77].", code=-32005)
+    assert sizer.next_end(err, 100, 499) == 0x77
+
+
+def test_without_a_suggestion_a_small_try_measures_the_density_then_spans_fit_the_cap() -> None:
+    sizer = SpanSizer(2000)
+    err = RpcCallerError(CAP_ERR, code=-32005)
+    assert sizer.next_end(err, 1, 400) == 25  # 1/16 of the range: a cheap measurement
+    assert sizer.cap == 10_000
+    sizer.observe(FetchedSpan(1, 25, [], "0x", pieces=[(25, 12_500)], refused=[400]))
+    assert sizer.density == 500
+    assert sizer.size == 25  # the piece that worked is wider than 90% of the cap at 500/block
+    assert sizer.fitting() == 18
+    # Later refusals go straight to the span that fits, not to halves.
+    assert sizer.next_end(err, 26, 125) == 26 + 18 - 1
+
+
+def test_a_range_cap_without_a_suggestion_is_halved() -> None:
+    sizer = SpanSizer(2000)
+    assert sizer.next_end(RpcCallerError("block range too large"), 1, 100) == 50
+
+
+def test_a_suggested_range_is_trusted_over_the_density() -> None:
+    sizer = SpanSizer(2000)
+    sizer.cap, sizer.density = 10_000, 100.0
+    sizer.observe(FetchedSpan(1, 20, [], "0x", pieces=[(20, 9_000)], refused=[400], suggested=True))
+    assert sizer.size == 20
 
 
 def test_sizes_are_validated() -> None:
@@ -141,8 +182,9 @@ async def test_spans_answered_out_of_order_commit_in_block_order() -> None:
         in_flight -= 1
         return span(lo, hi)
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append((fetched.lo, fetched.hi))
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append((fetched.lo, fetched.hi))
 
     sizer = SpanSizer(10)
     sizer.learned = True
@@ -176,8 +218,9 @@ async def test_a_probe_covers_less_and_the_walk_goes_on_right_after_it() -> None
 
     committed: list[int] = []
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.hi)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.hi)
 
     sizer = SpanSizer(2000)
     last = await run_spans(
@@ -202,8 +245,9 @@ async def test_a_rate_limit_halves_concurrency_and_the_span_is_asked_again() -> 
 
     committed: list[int] = []
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.lo)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.lo)
 
     sizer = SpanSizer(10)
     sizer.learned = True
@@ -222,8 +266,9 @@ async def test_an_error_stops_the_walk_after_the_spans_before_it() -> None:
             raise RpcCallerError("block 31 alone exceeds the node's limit")
         return span(lo, hi)
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.lo)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.lo)
 
     sizer = SpanSizer(10)
     sizer.learned = True
@@ -249,8 +294,9 @@ async def test_spans_fetched_ahead_are_bounded_in_bytes() -> None:
         fetched.nbytes = 1000
         return fetched
 
-    async def commit(fetched: FetchedSpan) -> None:
-        committed.append(fetched.lo)
+    async def commit(spans: list[FetchedSpan]) -> None:
+        for fetched in spans:
+            committed.append(fetched.lo)
         if len(committed) > 40:
             ahead.append(len(launched) - len(committed))
 
@@ -271,3 +317,109 @@ async def test_spans_fetched_ahead_are_bounded_in_bytes() -> None:
     # Once sizes are known, a window of 32 spans holds at most 2.5 KB: three spans.
     assert ahead
     assert max(ahead) <= 3
+
+
+async def test_spans_fetched_together_commit_together_in_order_up_to_the_byte_bound() -> None:
+    gate = asyncio.Event()
+    commits: list[list[int]] = []
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        if lo == 1:
+            await gate.wait()  # the first span is last in: every other one waits on it
+        fetched = span(lo, hi)
+        fetched.nbytes = 1000
+        return fetched
+
+    async def commit(spans: list[FetchedSpan]) -> None:
+        commits.append([s.lo for s in spans])
+
+    sizer = SpanSizer(10)
+    sizer.learned = True
+    task = asyncio.create_task(
+        run_spans(
+            fetch,
+            commit,
+            1,
+            60,
+            sizer=sizer,
+            aimd=Aimd(6),
+            max_spans=100,
+            max_bytes=1 << 20,
+            group_bytes=2500,
+        )
+    )
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert commits == []
+    gate.set()
+    assert await task == 60
+    # Three ready spans per transaction (the bound is passed by the span that reaches it),
+    # every block once, in order.
+    assert commits[0] == [1, 11, 21]
+    assert [lo for group in commits for lo in group] == list(range(1, 61, 10))
+
+
+async def test_a_span_that_arrives_alone_is_committed_at_once() -> None:
+    """Following the head: nothing waits for a later span to group with."""
+    commits: list[list[int]] = []
+    more = asyncio.Event()
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        if lo > 1:
+            await more.wait()
+        return span(lo, hi)
+
+    async def commit(spans: list[FetchedSpan]) -> None:
+        commits.append([s.lo for s in spans])
+
+    sizer = SpanSizer(10)
+    sizer.learned = True
+    task = asyncio.create_task(
+        run_spans(
+            fetch,
+            commit,
+            1,
+            30,
+            sizer=sizer,
+            aimd=Aimd(4),
+            max_spans=100,
+            max_bytes=1 << 20,
+            group_bytes=1 << 20,
+        )
+    )
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert commits == [[1]]
+    more.set()
+    assert await task == 30
+
+
+async def test_a_probe_that_adopts_a_suggestion_lets_the_next_spans_go_at_once() -> None:
+    asked: list[tuple[int, int, bool]] = []
+    answer = asyncio.Event()
+    committed: list[tuple[int, int]] = []
+
+    async def fetch(lo: int, hi: int, probe: bool) -> FetchedSpan:
+        asked.append((lo, hi, probe))
+        if probe:
+            sizer.adopt(lo, lo + 9)  # the provider suggested 10 blocks
+            await answer.wait()
+            return span(lo, lo + 9)
+        return span(lo, hi)
+
+    async def commit(spans: list[FetchedSpan]) -> None:
+        committed.extend((s.lo, s.hi) for s in spans)
+
+    sizer = SpanSizer(100)
+    task = asyncio.create_task(
+        run_spans(fetch, commit, 1, 50, sizer=sizer, aimd=Aimd(8), max_spans=100, max_bytes=1 << 20)
+    )
+    for _ in range(20):
+        await asyncio.sleep(0)
+    # The probe still waits for its answer, and the rest of the range is already asked for.
+    assert asked[0] == (1, 50, True)
+    assert asked[1:] == [(lo, lo + 9, False) for lo in range(11, 51, 10)]
+    assert committed == []
+    answer.set()
+    assert await task == 50
+    assert committed == [(lo, lo + 9) for lo in range(1, 51, 10)]

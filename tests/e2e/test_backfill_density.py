@@ -1,0 +1,107 @@
+"""Span-size learning from a provider's log-cap refusal, through the provider proxy against
+real anvil: with Infura's suggested range, and from the logs per block seen when the refusal
+names no range. Either way one refusal, then every event once, in block order."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from event_streamer import EventStreamer, subscription_from_abi
+from event_streamer.models import ChainConfigUpdate
+from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer_server.provider_proxy import ProviderProxy
+from event_streamer_server.testing import LocalStack, start_local_stack
+from tests._stack import until
+
+BLOCKS = 20
+PER_BLOCK = 40
+CAP = 100  # logs per answer: 2 blocks fit, 3 do not
+
+
+@pytest.fixture(scope="module")
+def own_stack() -> Iterator[LocalStack]:
+    """A stack of its own: these tests rewire the chain's RPC URLs."""
+    stack = start_local_stack(heartbeat_interval=0.5)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="module")
+async def dense(own_stack: LocalStack) -> AsyncIterator[tuple[str, int, int]]:
+    """20 blocks of 40 Transfers each (values 0..799 in block order); (address, first, last)."""
+    async with DevChain(own_stack.rpc_url) as chain:
+        emitter = await chain.deploy_emitter()
+        start = await chain.block_number() + 1
+        for i in range(BLOCKS):
+            await emitter.emit_many(i * PER_BLOCK, PER_BLOCK)
+        yield emitter.address, start, await chain.block_number()
+
+
+async def stream_all(
+    stack: LocalStack, proxy: ProviderProxy, dense: tuple[str, int, int], name: str
+) -> list[int]:
+    """Stream the dense history through ``proxy``; the values in the order they arrived."""
+    address, start, head = dense
+    n = BLOCKS * PER_BLOCK
+    async with EventStreamer(stack.service_url, name) as client:
+        await client.update_chain(
+            stack.chain_id, ChainConfigUpdate(rpc_urls=[proxy.url], max_blocks_per_request=500)
+        )
+        await client.reset_all_circuit_breakers()
+        try:
+            sub = await client.create_subscription(
+                subscription_from_abi(
+                    Emitter.abi(),
+                    "Transfer",
+                    chain_id=stack.chain_id,
+                    addresses=[address],
+                    start_block=start,
+                    end_block=head,
+                )
+            )
+            seen: list[int] = []
+            sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
+            sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
+            await sc.start_streaming()
+            await until(lambda: len(seen) >= n, within=60, what=f"{n} events")
+            await sc.disconnect()
+            await client.delete_subscription(sub.id)
+        finally:
+            await client.update_chain(
+                stack.chain_id,
+                ChainConfigUpdate(rpc_urls=[stack.rpc_url], max_blocks_per_request=2000),
+            )
+    return seen
+
+
+async def test_a_suggested_range_is_adopted_after_one_refusal(
+    own_stack: LocalStack, dense: tuple[str, int, int]
+) -> None:
+    proxy = ProviderProxy(own_stack.rpc_url, latency=0.01, max_logs=CAP)
+    try:
+        seen = await stream_all(own_stack, proxy, dense, "suggested")
+    finally:
+        proxy.stop()
+    assert seen == list(range(BLOCKS * PER_BLOCK))  # every event, once, in block order
+    assert proxy.refused == 1  # the first, unknowing span; then the suggested 2-block span
+    assert proxy.calls["eth_getLogs"] == 1 + BLOCKS // 2
+    assert proxy.most_in_flight > 1  # and the spans after it went out concurrently
+
+
+async def test_without_a_suggestion_the_span_is_sized_from_the_density(
+    own_stack: LocalStack, dense: tuple[str, int, int]
+) -> None:
+    proxy = ProviderProxy(own_stack.rpc_url, latency=0.01, max_logs=CAP, suggest=False)
+    try:
+        seen = await stream_all(own_stack, proxy, dense, "density")
+    finally:
+        proxy.stop()
+    assert seen == list(range(BLOCKS * PER_BLOCK))
+    # Halving would be refused at 20, 10 and 5 blocks; a one-block try measures 40 logs per
+    # block, and 90% of the 100-log cap makes 2-block spans, all accepted.
+    assert proxy.refused == 1
+    assert proxy.calls["eth_getLogs"] <= 2 + BLOCKS // 2
