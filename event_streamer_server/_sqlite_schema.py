@@ -98,4 +98,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX api_keys_by_id ON api_keys (key_id);
     """,
+    # 6: per-chain finality mode (issue 19): confirmations, safe or finalized
+    """
+    ALTER TABLE chains ADD COLUMN finality TEXT NOT NULL DEFAULT 'confirmations';
+    """,
 ]
