@@ -216,14 +216,14 @@ async def test_start_block_latest_and_finalized_resolve_to_numbers(stack: Stack)
         assert finalized.start_block == await _tag(chain, "finalized")
         stored = await client.get_subscription(latest.id)
         assert stored.start_block == latest.start_block
-    with httpx.Client(base_url=stack.url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=stack.url, timeout=30) as http:
         body = {
             "topic0": "0x" + "00" * 32,
             "event_signature": {"type": "event", "name": "X", "inputs": []},
             "chain_id": CHAIN_ID,
             "start_block": "soon",
         }
-        bad = http.post("/subscriptions", json=body)
+        bad = await http.post("/subscriptions", json=body)
     assert bad.status_code == 422
     assert "body.start_block" in {e["field"] for e in bad.json()["errors"]}
 
@@ -284,7 +284,8 @@ async def test_metrics_report_chains_rpc_and_subscriptions(stack: Stack) -> None
 
 
 def test_metrics_need_an_admin_key_when_keys_are_set() -> None:
-    env = {"EVENT_STREAMER_API_KEYS": "admin:adm-key-1234567890ab,subscriber:app:sub-key-1234567890ab"}
+    keys = "admin:adm-key-1234567890ab,subscriber:app:sub-key-1234567890ab"
+    env = {"EVENT_STREAMER_API_KEYS": keys}
     service = start_service(env=env)
     try:
         anonymous = httpx.get(f"{service.url}/metrics", timeout=30)
