@@ -101,8 +101,6 @@ def test_config_file_chain_from_a_preset(tmp_path: Path) -> None:
         ('preset = "base"\nrpc_urls = ["https://x"]\nfinalty = "safe"', "unknown chain settings"),
     ],
 )
-def test_config_file_chain_errors_name_the_problem(
-    tmp_path: Path, body: str, message: str
-) -> None:
+def test_config_file_chain_errors_name_the_problem(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         load_settings(_config(tmp_path, "[[chains]]\n" + body + "\n"), env={})
