@@ -51,13 +51,15 @@ async def test_the_sample_against_a_local_node(tmp_path: Path) -> None:
             )
         )
         _, app = _keys()
-        async with local_service(config=copy) as svc:
-            async with EventStreamer(svc.url, "my-app", api_key=app) as client:
-                sub = await client.create_subscription(
-                    subscription_from_abi(
-                        emitter_artifact()["abi"], "Transfer", chain_id=31337, start_block="latest"
-                    )
+        async with (
+            local_service(config=copy) as svc,
+            EventStreamer(svc.url, "my-app", api_key=app) as client,
+        ):
+            sub = await client.create_subscription(
+                subscription_from_abi(
+                    emitter_artifact()["abi"], "Transfer", chain_id=31337, start_block="latest"
                 )
+            )
         assert isinstance(sub.start_block, int)
         assert sub.subscriber_id == "my-app"
     finally:
