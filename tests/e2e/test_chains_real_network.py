@@ -6,6 +6,8 @@ anvil runs with ``--slots-in-an-epoch 4``: it reports the ``safe`` block 4 block
 
 from __future__ import annotations
 
+import importlib.resources
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -144,6 +146,30 @@ def test_cli_lists_presets_and_creates_with_one(stack: Stack) -> None:
     )
     assert refused.returncode != 0
     assert "serves chain 31337, not 8453" in refused.stdout + refused.stderr
+
+
+def test_cli_subscribes_from_latest(stack: Stack) -> None:
+    abi = importlib.resources.files("event_streamer_server._assets") / "Emitter.json"
+    with importlib.resources.as_file(abi) as path:
+        created = run_cli(
+            stack.url,
+            "--json",
+            "subscriptions",
+            "create",
+            *("--abi", str(path), "--event", "Transfer", "--chain", str(CHAIN_ID)),
+            *("--from-block", "latest"),
+        )
+        bad = run_cli(
+            stack.url,
+            "subscriptions",
+            "create",
+            *("--abi", str(path), "--event", "Transfer", "--chain", str(CHAIN_ID)),
+            *("--from-block", "soon"),
+        )
+    assert created.returncode == 0, created.stderr
+    assert isinstance(json.loads(created.stdout)["start_block"], int)
+    assert bad.returncode != 0
+    assert "not a block number, latest or finalized" in bad.stderr
 
 
 # -- finality modes -----------------------------------------------------------------------------
