@@ -52,6 +52,10 @@ class EventStreamer(BaseClient):
         """The service's health document."""
         return await self._call("get_health", m.HealthResponse)
 
+    async def get_metrics(self) -> str:
+        """The service's Prometheus metrics, as text (an admin key when keys are set)."""
+        return await self._call("get_metrics", str)
+
     async def health_check(self) -> bool:
         """True when the service answers healthy; False when it is down or unreachable."""
         try:

@@ -126,10 +126,11 @@ def chains_create(s: Settings, /, chain_id: int | None, preset: str | None, **op
     With --preset, CHAIN_ID and --name may be left out; any option given overrides the preset.
     """
     fields = _given(**options)
-    if "rpc_urls" not in fields:
-        exit_with_error("chains create needs at least one --rpc-url")
-    if preset is None and (chain_id is None or "name" not in fields):
-        exit_with_error("chains create needs CHAIN_ID and --name, or --preset")
+    if "rpc_urls" not in fields or (preset is None and (chain_id is None or "name" not in fields)):
+        exit_with_error(
+            "chains create needs --name and at least one --rpc-url "
+            "(with --preset, CHAIN_ID and --name come from the preset)"
+        )
     if chain_id is not None:
         fields["chain_id"] = chain_id
     emit(s.json, run(s, lambda c: c.create_chain(preset=preset, **fields)).chain)

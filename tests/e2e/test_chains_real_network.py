@@ -17,7 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from event_streamer import EventStreamer, EventStreamerValidationError, subscription_from_abi
-from event_streamer.models import ChainConfigUpdate
+from event_streamer.models import ChainConfigRequest, ChainConfigUpdate
 from event_streamer_server.devchain import Anvil, DevChain, Emitter, start_anvil
 from event_streamer_server.testing import ServiceProcess, start_service
 from tests._cli import run_cli
@@ -107,6 +107,12 @@ async def test_presets_are_listed_and_a_mismatched_chain_id_is_refused(stack: St
         keys = {p.key: p for p in listed.presets}
         assert keys["base"].chain_id == 8453
         assert keys["arbitrum"].supports_finalized is True
+        with pytest.raises(EventStreamerValidationError, match="not both"):
+            await client.create_chain(
+                ChainConfigRequest(chain_id=1, name="x", rpc_urls=["http://n"]), preset="base"
+            )
+        with pytest.raises(EventStreamerValidationError, match="rpc_urls"):
+            await client.create_chain(preset="base")
         with pytest.raises(EventStreamerValidationError) as caught:
             await client.create_chain(preset="base", rpc_urls=[stack.anvil.url])
     fields = {e.field: e.message for e in caught.value.field_errors}
