@@ -154,6 +154,25 @@ def test_cli_lists_presets_and_creates_with_one(stack: Stack) -> None:
     assert "serves chain 31337, not 8453" in refused.stdout + refused.stderr
 
 
+def test_cli_creates_a_chain_from_a_preset_with_overrides(stack: Stack) -> None:
+    base = start_anvil(chain_id=8453)  # a node that is "Base" as far as eth_chainId goes
+    try:
+        created = run_cli(
+            stack.url,
+            "--json",
+            *("chains", "create", "--preset", "base", "--rpc-url", base.url),
+            *("--finality", "safe", "--confirmations", "3"),
+        )
+        deactivated = run_cli(stack.url, "chains", "delete", "8453")
+    finally:
+        base.cleanup()
+    assert created.returncode == 0, created.stderr
+    assert deactivated.returncode == 0, deactivated.stderr
+    chain = json.loads(created.stdout)
+    assert (chain["chain_id"], chain["name"], chain["finality"]) == (8453, "Base", "safe")
+    assert (chain["confirmation_blocks"], chain["max_blocks_per_request"]) == (3, 1000)
+
+
 def test_cli_subscribes_from_latest(stack: Stack) -> None:
     abi = importlib.resources.files("event_streamer_server._assets") / "Emitter.json"
     with importlib.resources.as_file(abi) as path:
@@ -298,14 +317,18 @@ async def test_metrics_report_chains_rpc_and_subscriptions(stack: Stack) -> None
         finally:
             await sc.stop_streaming()
             await sc.disconnect()
-    head = samples["event_streamer_chain_head_block"]
-    assert [s.labels for s in head] == [{"chain_id": str(CHAIN_ID)}]
-    assert head[0].value > 0
-    assert samples["event_streamer_chain_lag_blocks"][0].value >= 0
-    requests = samples["event_streamer_rpc_requests_total"]
-    assert requests[0].labels["host"].startswith("http://127.0.0.1:")
-    assert requests[0].value > 0
-    assert samples["event_streamer_rpc_breaker_state"][0].value == 0
+
+    def ours(name: str) -> list[Any]:
+        return [s for s in samples[name] if s.labels["chain_id"] == str(CHAIN_ID)]
+
+    (head,) = ours("event_streamer_chain_head_block")
+    assert head.labels == {"chain_id": str(CHAIN_ID)}
+    assert head.value > 0
+    assert ours("event_streamer_chain_lag_blocks")[0].value >= 0
+    (requests,) = ours("event_streamer_rpc_requests_total")
+    assert requests.labels["host"] == stack.anvil.url  # scheme://host:port, no path
+    assert requests.value > 0
+    assert ours("event_streamer_rpc_breaker_state")[0].value == 0
     streams = {
         s.labels["subscription_id"]: s.value
         for s in samples["event_streamer_subscription_open_streams"]
