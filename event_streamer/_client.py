@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,6 +51,10 @@ class EventStreamer(BaseClient):
     async def get_health(self) -> m.HealthResponse:
         """The service's health document."""
         return await self._call("get_health", m.HealthResponse)
+
+    async def get_metrics(self) -> str:
+        """The service's Prometheus metrics, as text (an admin key when keys are set)."""
+        return await self._call("get_metrics", str)
 
     async def health_check(self) -> bool:
         """True when the service answers healthy; False when it is down or unreachable."""
@@ -201,9 +205,59 @@ class EventStreamer(BaseClient):
             "get_chain", m.ChainConfig, chain_id=_positive_int("chain_id", chain_id)
         )
 
-    async def create_chain(self, config: m.ChainConfigRequest) -> m.ChainConfigResponse:
-        """Add a chain; the service checks each RPC URL answers with this chain id."""
+    async def create_chain(
+        self,
+        config: m.ChainConfigRequest | None = None,
+        *,
+        preset: str | int | None = None,
+        rpc_urls: Sequence[str] | None = None,
+        ws_url: str | None = None,
+        finality: m.FinalityMode | None = None,
+        chain_id: int | None = None,
+        name: str | None = None,
+        average_block_time: float | None = None,
+        max_blocks_per_request: int | None = None,
+        confirmation_blocks: int | None = None,
+        max_concurrent_requests: int | None = None,
+    ) -> m.ChainConfigResponse:
+        """Add a chain; the service checks each RPC URL answers with this chain id.
+
+        Either a ``ChainConfigRequest``, or keywords: ``preset`` (a key such as ``"base"`` or a
+        chain id, see :meth:`list_chain_presets`) with ``rpc_urls``; every other keyword given
+        overrides the preset's value (``finality``: ``confirmations``, ``safe``, ``finalized``).
+        """
+        given = {
+            "chain_id": chain_id,
+            "name": name,
+            "average_block_time": average_block_time,
+            "max_blocks_per_request": max_blocks_per_request,
+            "confirmation_blocks": confirmation_blocks,
+            "max_concurrent_requests": max_concurrent_requests,
+            "finality": finality,
+        }
+        if config is None:
+            if rpc_urls is None or isinstance(rpc_urls, str):
+                raise _invalid("rpc_urls", "must be a list of RPC URLs")
+            # Fields not given stay unset, so the service takes the preset's (or its default).
+            fields: dict[str, Any] = {k: UNSET if v is None else v for k, v in given.items()}
+            config = m.ChainConfigRequest(
+                rpc_urls=list(rpc_urls),
+                preset=UNSET if preset is None else str(preset),
+                ws_url=ws_url,
+                **fields,
+            )
+        elif (
+            preset is not None
+            or rpc_urls is not None
+            or ws_url is not None
+            or any(v is not None for v in given.values())
+        ):
+            raise _invalid("config", "give a ChainConfigRequest or keywords, not both")
         return await self._call("create_chain", m.ChainConfigResponse, body=chain_request(config))
+
+    async def list_chain_presets(self) -> m.ChainPresetListResponse:
+        """The chain presets the service ships (``preset`` keys for :meth:`create_chain`)."""
+        return await self._call("list_chain_presets", m.ChainPresetListResponse)
 
     async def update_chain(
         self, chain_id: int, config: m.ChainConfigUpdate | m.ChainConfigRequest

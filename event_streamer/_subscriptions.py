@@ -12,12 +12,14 @@ from ._abi import AbiSource, event_topic0, extract_abi_event
 from ._abi_types import parse_type
 from .exceptions import ABIParsingError, EventStreamerValidationError, FieldError
 from .models.abi import ABIEvent, ABIInput
-from .models.subscriptions import SubscriptionCreate, SubscriptionUpdate
+from .models.subscriptions import StartBlockTag, SubscriptionCreate, SubscriptionUpdate
 
 __all__ = ["subscription_from_abi", "validate_subscription_create", "validate_subscription_update"]
 
 _TOPIC0 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+# start_block names these blocks too; the service resolves them once, at creation.
+START_BLOCK_TAGS = ("latest", "finalized")
 
 
 def subscription_from_abi(
@@ -26,11 +28,14 @@ def subscription_from_abi(
     *,
     chain_id: int,
     addresses: Iterable[str] = (),
-    start_block: int = 0,
+    start_block: int | StartBlockTag = 0,
     end_block: int | None = None,
     subscriber_id: str | None = None,
 ) -> SubscriptionCreate:
-    """A ``SubscriptionCreate`` for ``event`` (name or signature) of ``abi``, topic0 computed."""
+    """A ``SubscriptionCreate`` for ``event`` (name or signature) of ``abi``, topic0 computed.
+
+    ``start_block`` is a block number, or ``"latest"``/``"finalized"`` (the service resolves it
+    once, at creation, and stores the number)."""
     abi_event = extract_abi_event(abi, event)
     sub = SubscriptionCreate(
         topic0=event_topic0(abi_event),
@@ -89,6 +94,14 @@ def _check(sub: SubscriptionCreate | SubscriptionUpdate, what: str) -> None:
                     )
     for name, value in (("start_block", start_block), ("chain_id", chain_id)):
         if isinstance(value, Unset):
+            continue
+        if name == "start_block" and isinstance(sub, SubscriptionCreate):
+            if value in START_BLOCK_TAGS:
+                continue
+            if not _is_int(value) or value < 0:
+                errors.append(
+                    FieldError(name, "must be an integer >= 0, 'latest' or 'finalized'", "minimum")
+                )
             continue
         low = 1 if name == "chain_id" else 0
         if not _is_int(value) or value < low:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
+from event_streamer_api.types import Unset
 
 from .exceptions import EventStreamerValidationError, FieldError
 from .models import ChainConfigRequest, ChainConfigUpdate
@@ -93,11 +94,16 @@ def timeout(value: Any) -> httpx.Timeout:
 
 
 def chain_request(config: Any) -> ChainConfigRequest:
-    """``config`` if it is a ChainConfigRequest with an id, a name and at least one RPC URL."""
+    """``config`` if it is a ChainConfigRequest with an id and a name (or a preset) and at least
+    one RPC URL."""
     if not isinstance(config, ChainConfigRequest):
         raise invalid("config", "must be a ChainConfigRequest")
-    positive_int("chain_id", config.chain_id)
-    non_empty("name", config.name)
+    # A preset fills in the chain id and name (explicit values still win and are checked).
+    preset = not isinstance(config.preset, Unset)
+    if not (preset and isinstance(config.chain_id, Unset)):
+        positive_int("chain_id", config.chain_id)
+    if not (preset and isinstance(config.name, Unset)):
+        non_empty("name", config.name)
     if not config.rpc_urls:
         raise invalid("rpc_urls", "must list at least one RPC URL")
     return config
@@ -110,7 +116,7 @@ def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
         if chain_request(config).chain_id != chain_id:
             raise invalid("config.chain_id", f"is {config.chain_id}, not {chain_id}")
         # An unset WebSocket endpoint keeps the stored one (None in an update turns the push off).
-        ws = {} if config.ws_url is None else {"ws_url": config.ws_url}
+        ws: dict[str, Any] = {} if config.ws_url is None else {"ws_url": config.ws_url}
         return ChainConfigUpdate(
             name=config.name,
             rpc_urls=list(config.rpc_urls),
@@ -119,6 +125,7 @@ def chain_update(chain_id: int, config: Any) -> ChainConfigUpdate:
             confirmation_blocks=config.confirmation_blocks,
             max_concurrent_requests=config.max_concurrent_requests,
             status=config.status,
+            finality=config.finality,
             **ws,
         )
     if not isinstance(config, ChainConfigUpdate):

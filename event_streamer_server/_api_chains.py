@@ -11,6 +11,7 @@ from ._contract import FieldProblem
 from ._http import ApiError, Call, Handler, found
 from ._lease import lease_json
 from ._netpolicy import UrlRejected
+from ._presets import UnknownPreset, apply_preset, presets
 from ._redact import MASK, redact_text, redact_url
 from ._rpc import RpcError
 from ._service import Service
@@ -90,6 +91,31 @@ def handlers(service: Service) -> dict[str, Handler]:
         if problems:
             raise ApiError.invalid(*problems)
 
+    async def check_finality(mode: str | None, urls: list[str]) -> None:
+        """A tag mode needs every URL to answer eth_getBlockByNumber with that tag."""
+        if mode in (None, "confirmations"):
+            return
+
+        async def tag_problem(url: str) -> str | None:
+            shown = redact_url(url)
+            try:
+                block = await service.rpc.call_url(url, "eth_getBlockByNumber", [mode, False])
+            except RpcError as err:
+                logger.warning("%s tag on %s failed: %s", mode, shown, redact_text(str(err)))
+                return f"{shown} does not answer the {mode!r} block tag"
+            if not isinstance(block, dict) or not isinstance(block.get("number"), str):
+                return f"{shown} has no {mode!r} block"
+            return None
+
+        found = await asyncio.gather(*(tag_problem(u) for u in urls))
+        problems = [p for p in found if p is not None]
+        if problems:
+            raise ApiError.field(
+                "body.finality",
+                "; ".join(problems) + ": use finality 'confirmations' on this chain",
+                "finality",
+            )
+
     async def check_ws_url(url: str | None) -> None:
         """The newHeads WebSocket URL passes the same outbound policy as RPC URLs (checked in
         its http(s) form: same host, same addresses)."""
@@ -138,13 +164,26 @@ def handlers(service: Service) -> dict[str, Handler]:
     async def get_chain(call: Call) -> tuple[int, Any]:
         return 200, chain_json(await existing_chain(call.params["chain_id"]))
 
+    async def list_chain_presets(call: Call) -> tuple[int, Any]:
+        return 200, {"presets": [p.as_json() for p in presets()], "timestamp": now_iso()}
+
     async def create_chain(call: Call) -> tuple[int, Any]:
         require_admin(call)
-        async with service.lock(("chain", call.body["chain_id"])):  # check and insert: one step
-            return await insert_chain(call)
+        try:  # the preset's fields, overridden by those given
+            body = apply_preset(call.body.get("preset"), call.body)
+        except UnknownPreset as err:
+            raise ApiError.field("body.preset", str(err), "preset") from None
+        missing = [
+            FieldProblem(f"body.{k}", "body", "is required without a preset", "required")
+            for k in ("chain_id", "name")
+            if k not in body
+        ]
+        if missing:
+            raise ApiError.invalid(*missing)
+        async with service.lock(("chain", body["chain_id"])):  # check and insert: one step
+            return await insert_chain(body)
 
-    async def insert_chain(call: Call) -> tuple[int, Any]:
-        body = call.body
+    async def insert_chain(body: dict[str, Any]) -> tuple[int, Any]:
         chain_id = body["chain_id"]
         if await service.storage.get_chain(chain_id) is not None:
             raise ApiError(
@@ -163,6 +202,7 @@ def handlers(service: Service) -> dict[str, Handler]:
         if ws_url is None and legacy_ws and legacy_ws.startswith(("ws://", "wss://")):
             ws_url = legacy_ws
         await check_ws_url(ws_url)
+        await check_finality(body.get("finality"), urls)
         row = await service.storage.insert_chain(
             NewChain(
                 chain_id=chain_id,
@@ -174,6 +214,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                 max_concurrent_requests=body.get("max_concurrent_requests", 6),
                 status=body.get("status", "active"),
                 ws_url=ws_url,
+                finality=body.get("finality", "confirmations"),
             )
         )
         await service.load_chains()
@@ -194,6 +235,9 @@ def handlers(service: Service) -> dict[str, Handler]:
             if urls != current.rpc_urls:
                 await check_rpc_urls(chain_id, urls)
             changes["rpc_urls"] = urls
+        finality = changes.get("finality", current.finality)
+        if "finality" in changes or "rpc_urls" in changes:
+            await check_finality(finality, changes.get("rpc_urls", current.rpc_urls))
         row = await service.storage.update_chain(chain_id, changes)
         assert row is not None
         await service.load_chains()
@@ -215,6 +259,7 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     return {
         "list_chains": list_chains,
+        "list_chain_presets": list_chain_presets,
         "get_chain_stats": get_chain_stats,
         "get_chain": get_chain,
         "create_chain": create_chain,

@@ -14,6 +14,7 @@ from ._guard import access_error
 from ._http import ApiError, Call, Handler, found
 from ._lease import lease_json
 from ._principals import AccessDenied, Principal, can_access, resolve_subscriber, subscriber_filter
+from ._rpc import RpcCallerError, RpcError
 from ._service import Service
 from ._storage import SUBSCRIPTION_FIELDS, NewSubscription, SubscriptionRow
 from ._time import now_iso
@@ -121,6 +122,38 @@ def handlers(service: Service) -> dict[str, Handler]:
         if problems:
             raise ApiError.invalid(*problems)
 
+    async def resolve_start_block(sub: dict[str, Any]) -> int:
+        """The number of the chain's ``latest``/``finalized`` block, asked of its node once."""
+        tag, chain_id = sub["start_block"], sub["chain_id"]
+        try:
+            if tag == "latest":
+                number = int(await service.rpc.call(chain_id, "eth_blockNumber", []), 16)
+            else:
+                block = await service.rpc.call(chain_id, "eth_getBlockByNumber", [tag, False])
+                if not isinstance(block, dict) or not isinstance(block.get("number"), str):
+                    raise ApiError.field(
+                        "body.start_block", f"chain {chain_id} has no {tag!r} block", "tag"
+                    )
+                number = int(block["number"], 16)
+        except RpcCallerError as err:
+            raise ApiError.field(
+                "body.start_block", f"chain {chain_id} does not answer {tag!r}", "tag"
+            ) from err
+        except (RpcError, ValueError, TypeError) as err:
+            raise ApiError(
+                503,
+                "RPC unavailable",
+                f"could not resolve start_block {tag!r} on chain {chain_id}",
+                error_code="RPC_UNAVAILABLE",
+                headers={"Retry-After": "1"},
+            ) from err
+        end = sub["end_block"]
+        if end is not None and end < number:
+            raise ApiError.field(
+                "body.end_block", f"must be >= start_block ({tag} is {number})", "minimum"
+            )
+        return number
+
     async def existing_subscription(
         subscription_id: int, principal: Principal | None = None
     ) -> SubscriptionRow:
@@ -150,6 +183,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             "subscriber_id": owner,
         }
         await reject_invalid(sub)
+        if isinstance(sub["start_block"], str):  # "latest" / "finalized": a number from now on
+            sub["start_block"] = await resolve_start_block(sub)
         async with service.lock(("subscriber", owner)):  # the quota check and insert: one step
             _rows, count = await service.storage.list_subscriptions(owner, 0, 1)
             if count >= settings.max_subscriptions_per_subscriber:

@@ -13,7 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import _api_breakers, _api_chains, _api_health, _api_streaming, _api_subscriptions
+from . import (
+    _api_breakers,
+    _api_chains,
+    _api_health,
+    _api_streaming,
+    _api_subscriptions,
+    _metrics,
+)
 from ._contract import load_spec, spec_yaml
 from ._guard import outbound_policy
 from ._http import ApiError, Handler, build_routes, json_response
@@ -54,7 +61,14 @@ def create_app(settings: Settings, *, service: Service | None = None) -> Starlet
         storage = SQLiteStorage(settings.db, busy_timeout=settings.db_busy_timeout)
         service = Service(settings, storage, RpcPool(settings.breaker, http))
     handlers: dict[str, Handler] = {}
-    for module in (_api_health, _api_subscriptions, _api_streaming, _api_chains, _api_breakers):
+    for module in (
+        _api_health,
+        _api_subscriptions,
+        _api_streaming,
+        _api_chains,
+        _api_breakers,
+        _metrics,
+    ):
         handlers.update(module.handlers(service))
     routes = build_routes(handlers, guard=service.guard, max_body=settings.max_body_bytes)
 

@@ -33,7 +33,7 @@ from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_lo
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
 from ._rpc import RpcCallerError, RpcError, RpcPool
-from ._storage import IngestLease, LeaseLost, NewBatch, Storage, SubscriptionRow
+from ._storage import ChainRow, IngestLease, LeaseLost, NewBatch, Storage, SubscriptionRow
 from ._streams import Hub
 from ._throttle import Aimd
 from ._time import to_iso
@@ -145,6 +145,9 @@ class ChainWorker:
         self.aimd = Aimd(max_concurrent_requests)
         self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
         self.progress: dict[int, BackfillProgress] = {}  # by member subscription id
+        # Last head seen and the last block ingestion may reach (read by /metrics).
+        self.head: int | None = None
+        self.limit: int | None = None
         self.task: asyncio.Task[None] | None = None
         # Several instances: the chain's lease fences every commit and rewind; when a fenced
         # write finds it taken over, the worker ends and ``on_lease_lost`` is told.
@@ -216,13 +219,12 @@ class ChainWorker:
         if await self.reorgs.heal(subs):
             self._times.clear()
             return True, poll
-        head = int(await self.rpc.call(self.chain_id, "eth_blockNumber", []), 16)
+        safe = await self._ingest_limit(chain)
         if self.sizer is None or self.sizer.maximum != chain.max_blocks_per_request:
             self.sizer = SpanSizer(chain.max_blocks_per_request)
         sizer = self.sizer
         if self.aimd.maximum != chain.max_concurrent_requests:
             self.aimd.resize(chain.max_concurrent_requests)
-        safe = head - chain.confirmation_blocks
         plan = plan_step(subs, safe, sizer.size)
         for sub in plan.caught_up:
             self.progress.pop(sub.id, None)
@@ -250,6 +252,26 @@ class ChainWorker:
             before_commit=self._before_commit,
         )
         return True, poll
+
+    async def _ingest_limit(self, chain: ChainRow) -> int:
+        """The last block to ingest: ``confirmation_blocks`` below the head, or the block the
+        node reports under the chain's ``safe``/``finalized`` tag (with the head, one batch)."""
+        if chain.finality not in ("safe", "finalized"):
+            self.head = int(await self.rpc.call(self.chain_id, "eth_blockNumber", []), 16)
+            self.limit = self.head - chain.confirmation_blocks
+            return self.limit
+        head, tagged = await self.rpc.batch(
+            self.chain_id,
+            [("eth_blockNumber", []), ("eth_getBlockByNumber", [chain.finality, False])],
+        )
+        if isinstance(head, RpcError):
+            raise head
+        if isinstance(tagged, RpcError):
+            raise tagged
+        if not isinstance(tagged, dict) or not isinstance(tagged.get("number"), str):
+            raise RpcError(f"the node has no {chain.finality!r} block")
+        self.head, self.limit = int(head, 16), int(tagged["number"], 16)
+        return self.limit
 
     def _track(
         self, group: list[SubscriptionRow], lo: int, limit: int, *, backfilling: bool

@@ -115,6 +115,8 @@ class RpcPool:
         self._throttles: dict[str, Throttle] = {}  # by URL
         self._no_batch: set[str] = set()  # URLs that refused a JSON-RPC batch
         self._batch_ok: set[str] = set()  # URLs that answered one
+        # Requests and failed requests by URL since start (read by /metrics); bounded.
+        self.request_counts: dict[str, list[int]] = {}
 
     def throttle(self, url: str) -> Throttle:
         throttle = self._throttles.get(url)
@@ -201,6 +203,8 @@ class RpcPool:
             throttle = self.throttle(breaker.rpc_url)
             await throttle.wait()
             started = time.perf_counter()
+            counts = self._counts(breaker.rpc_url)
+            counts[0] += 1
             try:
                 result = await send(breaker.rpc_url)
             except RpcCallerError:
@@ -210,6 +214,7 @@ class RpcPool:
             except RpcError as err:
                 # Rate limits count against the endpoint too: the breakers see every failure.
                 breaker.record_failure((time.perf_counter() - started) * 1000)
+                counts[1] += 1
                 if isinstance(err, _RateLimited):
                     limited = True
                     throttle.on_limited(err.retry_after)
@@ -222,6 +227,14 @@ class RpcPool:
             return result
         error = RpcRateLimitedError if limited else RpcUnavailableError
         raise error(f"{method} on chain {chain_id} failed: " + "; ".join(failures))
+
+    def _counts(self, url: str) -> list[int]:
+        counts = self.request_counts.get(url)
+        if counts is None:
+            if len(self.request_counts) >= 1024:  # bounded: forget the oldest endpoint
+                self.request_counts.pop(next(iter(self.request_counts)))
+            counts = self.request_counts[url] = [0, 0]
+        return counts
 
     async def _post_batch(
         self, url: str, calls: Sequence[tuple[str, Sequence[Any]]]

@@ -224,6 +224,7 @@ class Service:
                         confirmation_blocks=seed.confirmation_blocks,
                         max_concurrent_requests=seed.max_concurrent_requests,
                         status="active",
+                        finality=seed.finality,
                     )
                 )
 

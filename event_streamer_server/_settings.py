@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ._presets import FINALITY_MODES, UnknownPreset, apply_preset
+
 __all__ = ["BreakerSettings", "ChainSeed", "Settings", "load_settings"]
 
 ENV_PREFIX = "EVENT_STREAMER_"
@@ -36,6 +38,7 @@ class ChainSeed:
     max_blocks_per_request: int = 2000
     confirmation_blocks: int = 12
     max_concurrent_requests: int = 6
+    finality: str = "confirmations"  # or "safe" / "finalized" (the node's block tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,18 @@ def _from_mapping(base: Settings, data: Mapping[str, Any], source: str) -> Setti
     return replace(base, **updates)
 
 
+_CHAIN_KEYS = {f.name for f in fields(ChainSeed)} | {"preset"}
+
+
 def _chain(data: Mapping[str, Any], where: str) -> ChainSeed:
+    """One ``[[chains]]`` table; ``preset = "base"`` fills in every field not given."""
+    unknown = set(data) - _CHAIN_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown chain settings {sorted(unknown)}")
+    try:
+        data = apply_preset(data.get("preset"), {k: v for k, v in data.items() if k != "preset"})
+    except UnknownPreset as err:
+        raise ValueError(f"{where}: {err}") from err
     try:
         seed = ChainSeed(
             chain_id=int(data["chain_id"]),
@@ -158,11 +172,18 @@ def _chain(data: Mapping[str, Any], where: str) -> ChainSeed:
             max_blocks_per_request=int(data.get("max_blocks_per_request", 2000)),
             confirmation_blocks=int(data.get("confirmation_blocks", 12)),
             max_concurrent_requests=int(data.get("max_concurrent_requests", 6)),
+            finality=str(data.get("finality", "confirmations")),
         )
     except (KeyError, TypeError, ValueError) as err:
-        raise ValueError(f"{where}: needs chain_id, name and rpc_urls ({err})") from err
+        raise ValueError(
+            f"{where}: needs rpc_urls and a preset, or chain_id and name ({err})"
+        ) from err
     if not 1 <= seed.max_concurrent_requests <= 64:
         raise ValueError(f"{where}: max_concurrent_requests must be 1..64")
+    if seed.finality not in FINALITY_MODES:
+        raise ValueError(f"{where}: finality must be one of {', '.join(FINALITY_MODES)}")
+    if isinstance(data["rpc_urls"], str) or not seed.rpc_urls:
+        raise ValueError(f"{where}: rpc_urls must be a list of at least one URL")
     return seed
 
 

@@ -108,4 +108,8 @@ MIGRATIONS: list[str] = [
         expires_at REAL NOT NULL
     );
     """,
+    # 7: per-chain finality mode (issue 19): confirmations, safe or finalized
+    """
+    ALTER TABLE chains ADD COLUMN finality TEXT NOT NULL DEFAULT 'confirmations';
+    """,
 ]

@@ -40,6 +40,7 @@ CHAIN_FIELDS = (
     "status",
     "max_concurrent_requests",
     "ws_url",
+    "finality",
 )
 SUBSCRIPTION_FIELDS = (
     "topic0",
@@ -67,6 +68,9 @@ class NewChain:
     max_concurrent_requests: int = field(default=6, kw_only=True)  # spans in flight (backfill)
     # WebSocket endpoint for the newHeads push (None: polling only).
     ws_url: str | None = field(default=None, kw_only=True)
+    # How far ingestion goes: "confirmations" (head - confirmation_blocks), or the block the
+    # node reports under the "safe" / "finalized" tag.
+    finality: str = field(default="confirmations", kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..models import ChainConfigRequest, ChainConfigUpdate
+from ..models import ChainConfigUpdate
 from ._output import emit
 from ._runner import Settings, exit_with_error, pass_settings, run
 
@@ -19,6 +19,17 @@ CHAIN_COLUMNS = [
     "average_block_time",
     "max_blocks_per_request",
     "confirmation_blocks",
+    "finality",
+]
+PRESET_COLUMNS = [
+    "key",
+    "chain_id",
+    "name",
+    "average_block_time",
+    "confirmation_blocks",
+    "max_blocks_per_request",
+    "supports_safe",
+    "supports_finalized",
 ]
 
 
@@ -75,6 +86,13 @@ def _chain_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--block-time", "average_block_time", type=float, default=None),
             click.option("--max-blocks", "max_blocks_per_request", type=int, default=None),
             click.option("--confirmations", "confirmation_blocks", type=int, default=None),
+            click.option("--ws-url", "ws_url", default=None, help="WebSocket URL for newHeads"),
+            click.option(
+                "--finality",
+                type=click.Choice(["confirmations", "safe", "finalized"]),
+                default=None,
+                help="ingest up to head - confirmations, or the node's safe/finalized block",
+            ),
         ]
     ):
         f = decorator(f)
@@ -89,17 +107,33 @@ def _given(**values: Any) -> dict[str, Any]:
     }
 
 
+@chains.command("presets")
+@pass_settings
+def chains_presets(s: Settings) -> None:
+    """The chain presets the service ships (keys for `chains create --preset`)."""
+    result = run(s, lambda c: c.list_chain_presets())
+    emit(s.json, result if s.json else result.presets, None if s.json else PRESET_COLUMNS)
+
+
 @chains.command("create")
-@click.argument("chain_id", type=int)
+@click.argument("chain_id", type=int, required=False)
+@click.option("--preset", default=None, help="a preset key (base, ethereum, ...) or chain id")
 @_chain_options
 @pass_settings
-def chains_create(s: Settings, /, chain_id: int, **options: Any) -> None:
-    """Add a chain (the service checks each RPC URL's eth_chainId)."""
+def chains_create(s: Settings, /, chain_id: int | None, preset: str | None, **options: Any) -> None:
+    """Add a chain (the service checks each RPC URL's eth_chainId).
+
+    With --preset, CHAIN_ID and --name may be left out; any option given overrides the preset.
+    """
     fields = _given(**options)
-    if "name" not in fields or "rpc_urls" not in fields:
-        exit_with_error("chains create needs --name and at least one --rpc-url")
-    request = ChainConfigRequest(chain_id=chain_id, **fields)
-    emit(s.json, run(s, lambda c: c.create_chain(request)).chain)
+    if "rpc_urls" not in fields or (preset is None and (chain_id is None or "name" not in fields)):
+        exit_with_error(
+            "chains create needs --name and at least one --rpc-url "
+            "(with --preset, CHAIN_ID and --name come from the preset)"
+        )
+    if chain_id is not None:
+        fields["chain_id"] = chain_id
+    emit(s.json, run(s, lambda c: c.create_chain(preset=preset, **fields)).chain)
 
 
 @chains.command("update")

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .. import EventStreamer, SubscriptionUpdate, subscription_from_abi
+from .._subscriptions import START_BLOCK_TAGS
 from ..abi import AbiSource, event_signature, load_abi
 from ..models import BackfillProgress
 from ._output import emit, out
@@ -25,6 +26,21 @@ SUB_COLUMNS = [
     "streaming_status",
     "events_delivered",
 ]
+
+
+class StartBlock(click.ParamType):  # type: ignore[type-arg]
+    """A block number, or ``latest`` / ``finalized``."""
+
+    name = "BLOCK|latest|finalized"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip().lower()
+        if text in START_BLOCK_TAGS:
+            return text
+        try:
+            return int(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a block number, latest or finalized", param, ctx)
 
 
 def read_abi(path: str) -> AbiSource:
@@ -94,7 +110,13 @@ def subscriptions_delete(s: Settings, subscription_id: int) -> None:
 @click.option("--event", required=True, help="event name, or full signature for overloads")
 @click.option("--chain", "chain_id", required=True, type=int)
 @click.option("--address", "addresses", multiple=True, help="contract address (repeatable)")
-@click.option("--from-block", "start_block", required=True, type=int)
+@click.option(
+    "--from-block",
+    "start_block",
+    required=True,
+    type=StartBlock(),
+    help="a block number, or latest / finalized (resolved by the service once)",
+)
 @click.option("--to-block", "end_block", type=int, default=None)
 @pass_settings
 def subscriptions_create(
@@ -103,7 +125,7 @@ def subscriptions_create(
     event: str,
     chain_id: int,
     addresses: tuple[str, ...],
-    start_block: int,
+    start_block: Any,
     end_block: int | None,
 ) -> None:
     """Subscribe to an event of an ABI (topic0 is computed)."""

@@ -73,8 +73,10 @@ def test_server_extra_brings_service_dependencies(dist: Path, tmp_path: Path) ->
         "from event_streamer_server._contract import spec_resource, operations;"
         "from event_streamer_server.devchain import emitter_artifact;"
         "assert 'site-packages' in str(spec_resource()), spec_resource();"
-        "assert len(operations()) == 25;"
+        "assert len(operations()) == 27;"
         "assert emitter_artifact()['contractName'] == 'Emitter';"
+        "from event_streamer_server._presets import find_preset;"
+        "assert find_preset('base').chain_id == 8453;"
         "print('ok')"
     )
     assert _run(str(python), "-c", code, cwd=tmp_path).strip() == "ok"

@@ -51,6 +51,9 @@ EXPECTED = [
     ("PUT", "/api/chains/{chain_id}", "update_chain"),
     ("DELETE", "/api/chains/{chain_id}", "delete_chain"),
     ("POST", "/api/chains/refresh", "refresh_chains"),
+    # issue 19: additions beyond the published service
+    ("GET", "/api/chains/presets", "list_chain_presets"),
+    ("GET", "/metrics", "get_metrics"),
 ]
 TAGS = {"subscriptions", "streaming", "circuit-breakers", "chains", "health"}
 
@@ -93,7 +96,7 @@ def test_every_operation_is_generated_or_hand_served() -> None:
         if op_id in STREAMING_OPERATIONS:
             assert media == {"application/x-ndjson"}
         else:
-            assert media <= {"application/json"}
+            assert media <= {"application/json", "text/plain"}  # text: /metrics
             assert hasattr(module, "asyncio_detailed"), op_id
     assert set(STREAMING_OPERATIONS) <= set(operations())
 

@@ -14,6 +14,8 @@ from .chain_config_request import ChainConfigRequest
 from .chain_config_response import ChainConfigResponse
 from .chain_config_update import ChainConfigUpdate
 from .chain_list_response import ChainListResponse
+from .chain_preset import ChainPreset
+from .chain_preset_list_response import ChainPresetListResponse
 from .chain_refresh_response import ChainRefreshResponse
 from .chain_stats_response import ChainStatsResponse
 from .chain_status import ChainStatus
@@ -59,6 +61,7 @@ from .event_batch_message_events import EventBatchMessageEvents
 from .event_batch_message_type import EventBatchMessageType
 from .field_error import FieldError
 from .field_error_location import FieldErrorLocation
+from .finality_mode import FinalityMode
 from .health_response import HealthResponse
 from .heartbeat_message import HeartbeatMessage
 from .heartbeat_message_type import HeartbeatMessageType
@@ -66,6 +69,7 @@ from .ingest_lease import IngestLease
 from .last_processed_block_response import LastProcessedBlockResponse
 from .processing_status_response import ProcessingStatusResponse
 from .rpc_client_status import RpcClientStatus
+from .start_block_tag import StartBlockTag
 from .stream_event import StreamEvent
 from .subscription_create import SubscriptionCreate
 from .subscription_list_response import SubscriptionListResponse
@@ -88,6 +92,8 @@ __all__ = (
     "ChainConfigResponse",
     "ChainConfigUpdate",
     "ChainListResponse",
+    "ChainPreset",
+    "ChainPresetListResponse",
     "ChainRefreshResponse",
     "ChainStatsResponse",
     "ChainStatus",
@@ -117,6 +123,7 @@ __all__ = (
     "EventBatchMessageType",
     "FieldError",
     "FieldErrorLocation",
+    "FinalityMode",
     "HealthResponse",
     "HeartbeatMessage",
     "HeartbeatMessageType",
@@ -124,6 +131,7 @@ __all__ = (
     "LastProcessedBlockResponse",
     "ProcessingStatusResponse",
     "RpcClientStatus",
+    "StartBlockTag",
     "StreamEvent",
     "SubscriptionCreate",
     "SubscriptionListResponse",

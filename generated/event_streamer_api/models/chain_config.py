@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.chain_status import ChainStatus, check_chain_status
+from ..models.finality_mode import FinalityMode, check_finality_mode
 from ..types import UNSET, Unset, run_validators, unset_to_none
 
 T = TypeVar("T", bound="ChainConfig")
@@ -32,6 +33,9 @@ class ChainConfig:
         status (ChainStatus):
         max_concurrent_requests (int | Unset): eth_getLogs spans fetched at once during backfill.
         ws_url (None | str | Unset): WebSocket endpoint for newHeads push (null - polling only).
+        finality (FinalityMode | Unset): How far ingestion goes: `confirmations` (default) delivers blocks
+            `confirmation_blocks` below the head; `safe` and `finalized` deliver up to the block the node reports under that
+            block tag (the chain must support it; checked when set).
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
     """
@@ -45,6 +49,7 @@ class ChainConfig:
     status: ChainStatus
     max_concurrent_requests: int | Unset = UNSET
     ws_url: None | str = _attrs_field(default=None, converter=unset_to_none)
+    finality: FinalityMode | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -75,6 +80,10 @@ class ChainConfig:
         else:
             ws_url = self.ws_url
 
+        finality: str | Unset = UNSET
+        if not isinstance(self.finality, Unset):
+            finality = self.finality
+
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
             created_at = self.created_at.isoformat()
@@ -100,6 +109,8 @@ class ChainConfig:
             field_dict["max_concurrent_requests"] = max_concurrent_requests
         if ws_url is not UNSET and ws_url is not None:
             field_dict["ws_url"] = ws_url
+        if finality is not UNSET:
+            field_dict["finality"] = finality
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
@@ -135,6 +146,13 @@ class ChainConfig:
 
         ws_url = _parse_ws_url(d.pop("ws_url", UNSET))
 
+        _finality = d.pop("finality", UNSET)
+        finality: FinalityMode | Unset
+        if isinstance(_finality, Unset):
+            finality = UNSET
+        else:
+            finality = check_finality_mode(_finality)
+
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
@@ -159,6 +177,7 @@ class ChainConfig:
             status=status,
             max_concurrent_requests=max_concurrent_requests,
             ws_url=ws_url,
+            finality=finality,
             created_at=created_at,
             updated_at=updated_at,
         )

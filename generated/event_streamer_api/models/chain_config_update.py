@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.chain_status import ChainStatus, check_chain_status
+from ..models.finality_mode import FinalityMode, check_finality_mode
 from ..types import UNSET, Unset, run_validators
 
 T = TypeVar("T", bound="ChainConfigUpdate")
@@ -30,6 +31,9 @@ class ChainConfigUpdate:
         status (ChainStatus | Unset):
         ws_url (None | str | Unset): Optional WebSocket endpoint of the node; null turns the push off; the service
             subscribes to newHeads there and ingests as soon as a block arrives (polling stays the fallback).
+        finality (FinalityMode | Unset): How far ingestion goes: `confirmations` (default) delivers blocks
+            `confirmation_blocks` below the head; `safe` and `finalized` deliver up to the block the node reports under that
+            block tag (the chain must support it; checked when set).
     """
 
     name: str | Unset = UNSET
@@ -40,6 +44,7 @@ class ChainConfigUpdate:
     max_concurrent_requests: int | Unset = UNSET
     status: ChainStatus | Unset = UNSET
     ws_url: None | str | Unset = UNSET
+    finality: FinalityMode | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -70,6 +75,10 @@ class ChainConfigUpdate:
         else:
             ws_url = self.ws_url
 
+        finality: str | Unset = UNSET
+        if not isinstance(self.finality, Unset):
+            finality = self.finality
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -89,6 +98,8 @@ class ChainConfigUpdate:
             field_dict["status"] = status
         if ws_url is not UNSET:
             field_dict["ws_url"] = ws_url
+        if finality is not UNSET:
+            field_dict["finality"] = finality
 
         return field_dict
 
@@ -123,6 +134,13 @@ class ChainConfigUpdate:
 
         ws_url = _parse_ws_url(d.pop("ws_url", UNSET))
 
+        _finality = d.pop("finality", UNSET)
+        finality: FinalityMode | Unset
+        if isinstance(_finality, Unset):
+            finality = UNSET
+        else:
+            finality = check_finality_mode(_finality)
+
         chain_config_update = cls(
             name=name,
             rpc_urls=rpc_urls,
@@ -132,6 +150,7 @@ class ChainConfigUpdate:
             max_concurrent_requests=max_concurrent_requests,
             status=status,
             ws_url=ws_url,
+            finality=finality,
         )
 
         chain_config_update.additional_properties = d

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.start_block_tag import StartBlockTag, check_start_block_tag
 from ..types import UNSET, Unset, run_validators, unset_to_list, unset_to_none
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ class SubscriptionCreate:
         event_signature (ABIEvent): An ABI event definition, as compilers emit it. Example: {'type': 'event', 'name':
             'Transfer', 'anonymous': False, 'inputs': [{'name': 'from', 'type': 'address', 'indexed': True}, {'name': 'to',
             'type': 'address', 'indexed': True}, {'name': 'value', 'type': 'uint256', 'indexed': False}]}.
-        start_block (int):
+        start_block (int | StartBlockTag): First block to deliver; `latest` or `finalized` is resolved through the
+            chain's node once, at creation, and stored (and returned) as a number.
         chain_id (int): EIP-155 chain id (at most 4503599627370476, the largest EIP-2294 allows).
         addresses (list[str] | Unset): Contracts to watch; empty means any address.
         end_block (int | None | Unset): Last block to deliver; null follows the chain head.
@@ -41,7 +43,7 @@ class SubscriptionCreate:
 
     topic0: str
     event_signature: ABIEvent
-    start_block: int
+    start_block: int | StartBlockTag
     chain_id: int
     addresses: list[str] = _attrs_field(factory=list, converter=unset_to_list)
     end_block: int | None = _attrs_field(default=None, converter=unset_to_none)
@@ -56,7 +58,11 @@ class SubscriptionCreate:
 
         event_signature = self.event_signature.to_dict()
 
-        start_block = self.start_block
+        start_block: int | str
+        if isinstance(self.start_block, str):
+            start_block = self.start_block
+        else:
+            start_block = self.start_block
 
         chain_id = self.chain_id
 
@@ -100,7 +106,18 @@ class SubscriptionCreate:
 
         event_signature = ABIEvent.from_dict(d.pop("event_signature"))
 
-        start_block = d.pop("start_block")
+        def _parse_start_block(data: object) -> int | StartBlockTag:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                start_block_type_1 = check_start_block_tag(data)
+
+                return start_block_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | StartBlockTag, data)
+
+        start_block = _parse_start_block(d.pop("start_block"))
 
         chain_id = d.pop("chain_id")
 

@@ -104,9 +104,11 @@ def sync_detailed(
     """Add a chain (each RPC URL's eth_chainId must match chain_id)
 
     Args:
-        body (ChainConfigRequest):  Example: {'chain_id': 31337, 'name': 'anvil', 'rpc_urls':
-            ['http://127.0.0.1:8545'], 'average_block_time': 1.0, 'max_blocks_per_request': 2000,
-            'confirmation_blocks': 0, 'status': 'active'}.
+        body (ChainConfigRequest): A chain to add. `chain_id` and `name` are required unless
+            `preset` names a chain preset (see `GET /api/chains/presets`), which fills in every field
+            it knows; fields given explicitly win over the preset's. Example: {'chain_id': 31337,
+            'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'], 'average_block_time': 1.0,
+            'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,9 +137,11 @@ def sync(
     """Add a chain (each RPC URL's eth_chainId must match chain_id)
 
     Args:
-        body (ChainConfigRequest):  Example: {'chain_id': 31337, 'name': 'anvil', 'rpc_urls':
-            ['http://127.0.0.1:8545'], 'average_block_time': 1.0, 'max_blocks_per_request': 2000,
-            'confirmation_blocks': 0, 'status': 'active'}.
+        body (ChainConfigRequest): A chain to add. `chain_id` and `name` are required unless
+            `preset` names a chain preset (see `GET /api/chains/presets`), which fills in every field
+            it knows; fields given explicitly win over the preset's. Example: {'chain_id': 31337,
+            'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'], 'average_block_time': 1.0,
+            'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,9 +165,11 @@ async def asyncio_detailed(
     """Add a chain (each RPC URL's eth_chainId must match chain_id)
 
     Args:
-        body (ChainConfigRequest):  Example: {'chain_id': 31337, 'name': 'anvil', 'rpc_urls':
-            ['http://127.0.0.1:8545'], 'average_block_time': 1.0, 'max_blocks_per_request': 2000,
-            'confirmation_blocks': 0, 'status': 'active'}.
+        body (ChainConfigRequest): A chain to add. `chain_id` and `name` are required unless
+            `preset` names a chain preset (see `GET /api/chains/presets`), which fills in every field
+            it knows; fields given explicitly win over the preset's. Example: {'chain_id': 31337,
+            'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'], 'average_block_time': 1.0,
+            'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,9 +196,11 @@ async def asyncio(
     """Add a chain (each RPC URL's eth_chainId must match chain_id)
 
     Args:
-        body (ChainConfigRequest):  Example: {'chain_id': 31337, 'name': 'anvil', 'rpc_urls':
-            ['http://127.0.0.1:8545'], 'average_block_time': 1.0, 'max_blocks_per_request': 2000,
-            'confirmation_blocks': 0, 'status': 'active'}.
+        body (ChainConfigRequest): A chain to add. `chain_id` and `name` are required unless
+            `preset` names a chain preset (see `GET /api/chains/presets`), which fills in every field
+            it knows; fields given explicitly win over the preset's. Example: {'chain_id': 31337,
+            'name': 'anvil', 'rpc_urls': ['http://127.0.0.1:8545'], 'average_block_time': 1.0,
+            'max_blocks_per_request': 2000, 'confirmation_blocks': 0, 'status': 'active'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
