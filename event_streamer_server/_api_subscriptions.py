@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from event_streamer.abi import DecodeLimits, EventDecoder, event_inputs
@@ -39,7 +40,19 @@ def subscription_json(row: SubscriptionRow, service: Service) -> dict[str, Any]:
         "events_delivered": row.events_delivered,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
+        "extra_events": row.extra_events,
+        "topics": row.topics,
     }
+
+
+def _topics(topics: Any) -> Any:
+    """A ``topics`` filter with lower-case hex (no filter at all is None)."""
+    if not topics:
+        return None
+    return [
+        p.lower() if isinstance(p, str) else p if p is None else [t.lower() for t in p]
+        for p in topics
+    ]
 
 
 def _problem(field: str, message: str, rule: str) -> FieldProblem:
@@ -75,31 +88,40 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
 def handlers(service: Service) -> dict[str, Handler]:
     settings = service.settings
 
+    def decoder_problems(
+        field: str, event: dict[str, Any], found: list[FieldProblem]
+    ) -> list[FieldProblem]:
+        """The service's decoding limits on one event ABI (nesting depth, input count)."""
+        out = []
+        inputs = event_inputs(event)
+        try:  # nesting deeper than decoding accepts (checked when a decoder is built)
+            EventDecoder(event, limits=DecodeLimits(max_depth=settings.decode_max_depth))
+        except (ABIParsingError, EventStreamerValidationError) as err:
+            if not any(p.field == field for p in found):
+                out.append(_problem(field, str(err), "depth"))
+        if len(inputs) > settings.max_event_inputs:
+            out.append(
+                _problem(
+                    f"{field}.inputs",
+                    f"at most {settings.max_event_inputs} inputs, got {len(inputs)}",
+                    "maxItems",
+                )
+            )
+        return out
+
     async def reject_invalid(sub: dict[str, Any]) -> None:
         """The shared rules, then the service's limits and chain; every failure names its field."""
         problems = shared_rule_problems(sub)
         try:
-            inputs = event_inputs(sub["event_signature"])
+            event_inputs(sub["event_signature"])
         except ABIParsingError as err:
             if not any(p.field == "body.event_signature" for p in problems):
                 problems.append(_problem("body.event_signature", str(err), "abi"))
         else:
-            try:  # nesting deeper than decoding accepts (checked when a decoder is built)
-                EventDecoder(
-                    sub["event_signature"],
-                    limits=DecodeLimits(max_depth=settings.decode_max_depth),
-                )
-            except (ABIParsingError, EventStreamerValidationError) as err:
-                if not any(p.field == "body.event_signature" for p in problems):
-                    problems.append(_problem("body.event_signature", str(err), "depth"))
-            if len(inputs) > settings.max_event_inputs:
-                problems.append(
-                    _problem(
-                        "body.event_signature.inputs",
-                        f"at most {settings.max_event_inputs} inputs, got {len(inputs)}",
-                        "maxItems",
-                    )
-                )
+            problems += decoder_problems("body.event_signature", sub["event_signature"], problems)
+        for i, extra in enumerate(sub.get("extra_events") or []):
+            with contextlib.suppress(ABIParsingError):  # reported by the shared rules
+                problems += decoder_problems(f"body.extra_events[{i}]", extra, problems)
         if len(sub["addresses"]) > settings.max_addresses:
             problems.append(
                 _problem(
@@ -147,6 +169,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             "end_block": body.get("end_block"),
             "chain_id": body["chain_id"],
             "subscriber_id": owner,
+            "extra_events": body.get("extra_events") or [],
+            "topics": _topics(body.get("topics")),
         }
         await reject_invalid(sub)
         async with service.lock(("subscriber", owner)):  # the quota check and insert: one step
@@ -206,6 +230,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             changes["addresses"] = [a.lower() for a in changes["addresses"]]
         if "topic0" in changes:
             changes["topic0"] = changes["topic0"].lower()
+        if "topics" in changes:
+            changes["topics"] = _topics(changes["topics"])
         merged = {**{k: getattr(row, k) for k in SUBSCRIPTION_FIELDS}, **changes}
         await reject_invalid(merged)
         if row.streaming_status == "completed" and merged["end_block"] != row.end_block:

@@ -28,7 +28,15 @@ from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
 from ._faults import FaultPoints
-from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_logs
+from ._plan import (
+    backfill_limit,
+    event_keys,
+    log_filter,
+    make_keyed_batches,
+    plan_step,
+    route_logs,
+    subscription_events,
+)
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
 from ._rpc import RpcCallerError, RpcError, RpcPool
@@ -40,6 +48,9 @@ from ._time import to_iso
 __all__ = ["ChainWorker", "IngestManager"]
 
 logger = logging.getLogger(__name__)
+
+# A subscription's decoders: topic0 -> (the key its events carry in a batch, decoder).
+_Decoders = dict[str, tuple[str, EventDecoder]]
 
 # Waits between failed steps: the SDK's one backoff policy (full jitter), with a longer cap.
 _BACKOFF = RetryPolicy(backoff_base=0.5, backoff_cap=30.0)
@@ -136,7 +147,8 @@ class ChainWorker:
         self.members: set[int] = set()
         self.wake = asyncio.Event()
         self.reorgs = ReorgHealer(chain_id, storage, rpc, hub)
-        self._decoders: dict[int, tuple[str, EventDecoder]] = {}
+        # By subscription: (its events' ABIs as JSON, topic0 -> (batch key, decoder)).
+        self._decoders: dict[int, tuple[str, _Decoders]] = {}
         self._times = _BlockTimes(chain_id, rpc)
         self.aimd = Aimd(max_concurrent_requests)
         self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
@@ -335,31 +347,35 @@ class ChainWorker:
         self, sub: SubscriptionRow, logs: list[dict[str, Any]], hi: int, hi_hash: str
     ) -> None:
         """Route ``logs`` to ``sub``, decode, and commit its batches with its cursor at ``hi``."""
-        decoder = self._decoder_for(sub)
-        events: list[dict[str, Any]] = []
+        decoders = self._decoders_for(sub)
+        events: list[tuple[str, dict[str, Any]]] = []
         hashes: dict[int, str] = {hi: hi_hash}
         routed = list(route_logs(sub, logs))
         # Off the event loop, one thread hop per batch of logs: a costly log cannot stall it.
-        decoded = await asyncio.to_thread(_decode_all, decoder, routed)
-        for log, event in zip(routed, decoded, strict=True):
-            if isinstance(event, EventDecodeError):
-                await self.storage.record_decode_error(sub.id, log, str(event))
-                self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(event), recoverable=True)
+        decoded = await asyncio.to_thread(_decode_all, decoders, routed)
+        for log, outcome in zip(routed, decoded, strict=True):
+            if isinstance(outcome, EventDecodeError):
+                await self.storage.record_decode_error(sub.id, log, str(outcome))
+                self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(outcome), recoverable=True)
                 continue
+            key, event = outcome
             event["timestamp"] = await self._times.of(log)
             hashes[event["block_number"]] = str(log.get("blockHash"))
-            events.append(event)
-        batches = make_batches(decoder.name, events, self.batch_size)
+            events.append((key, event))
+        batches = make_keyed_batches(events, self.batch_size)
         await self.storage.store_range(sub.id, batches, hi, sorted(hashes.items()))
         if batches:
             self.hub.notify(sub.id)
         logger.debug("subscription %d: up to block %d -> %d events", sub.id, hi, len(events))
 
-    def _decoder_for(self, sub: SubscriptionRow) -> EventDecoder:
-        key = orjson.dumps(sub.event_signature, option=orjson.OPT_SORT_KEYS).decode()
+    def _decoders_for(self, sub: SubscriptionRow) -> _Decoders:
+        abis = subscription_events(sub)
+        key = orjson.dumps(abis, option=orjson.OPT_SORT_KEYS).decode()
         cached = self._decoders.get(sub.id)
         if cached is None or cached[0] != key:
-            cached = (key, EventDecoder(sub.event_signature, limits=self.decode_limits))
+            keys = event_keys(abis)
+            built = [EventDecoder(abi, limits=self.decode_limits) for abi in abis]
+            cached = (key, {d.topic0: (keys[d.topic0], d) for d in built})
             self._decoders[sub.id] = cached
         return cached[1]
 
@@ -431,13 +447,16 @@ class IngestManager:
 
 
 def _decode_all(
-    decoder: EventDecoder, logs: list[dict[str, Any]]
-) -> list[dict[str, Any] | EventDecodeError]:
-    """Each log decoded, or its error (``DecodeLimitError`` included): runs in a thread."""
-    out: list[dict[str, Any] | EventDecodeError] = []
+    decoders: _Decoders, logs: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]] | EventDecodeError]:
+    """Each log decoded by its topic0's decoder with its batch key, or its error
+    (``DecodeLimitError`` included): runs in a thread."""
+    out: list[tuple[str, dict[str, Any]] | EventDecodeError] = []
     for log in logs:
+        topic0 = str((log.get("topics") or [""])[0]).lower()
+        key, decoder = decoders.get(topic0) or next(iter(decoders.values()))
         try:
-            out.append(decoder.decode(log))
+            out.append((key, decoder.decode(log)))
         except EventDecodeError as err:
             out.append(err)
     return out

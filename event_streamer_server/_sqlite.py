@@ -49,7 +49,7 @@ _WAL_LIMIT = 8 * 1024 * 1024
 # Ids per IN (...) list: well under SQLite's bound-parameter limit.
 _ID_CHUNK = 500
 
-_JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses"}
+_JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses", "extra_events", "topics"}
 
 Record = dict[str, Any]
 

@@ -48,6 +48,8 @@ SUBSCRIPTION_FIELDS = (
     "chain_id",
     "subscriber_id",
     "streaming_status",
+    "extra_events",
+    "topics",
 )
 
 
@@ -86,6 +88,10 @@ class NewSubscription:
     end_block: int | None
     chain_id: int
     subscriber_id: str
+    # Further event ABIs streamed with ``event_signature`` (several events, one stream).
+    extra_events: list[dict[str, Any]] = field(default_factory=list, kw_only=True)
+    # topic1..topic3 filter as eth_getLogs takes it: per position None, a hash or a list of them.
+    topics: list[str | list[str] | None] | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
