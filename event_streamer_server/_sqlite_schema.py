@@ -98,9 +98,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX api_keys_by_id ON api_keys (key_id);
     """,
-    # 6: several events per subscription and indexed-argument filters (issue 19)
+    # 6: several events per subscription, indexed-argument filters, and reorg notices kept
+    # in the delivery sequence as batches of kind 'reorg' (issue 19)
     """
     ALTER TABLE subscriptions ADD COLUMN extra_events TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE subscriptions ADD COLUMN topics TEXT;
+    ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'events';
     """,
 ]
