@@ -54,7 +54,7 @@ def subscription_from_abi(
         end_block=end_block,
         chain_id=chain_id,
         subscriber_id=UNSET if subscriber_id is None else subscriber_id,
-        extra_events=abi_events[1:],
+        extra_events=abi_events[1:] or None,
         topics=topics or None,
     )
     validate_subscription_create(sub)
@@ -117,7 +117,7 @@ def _check(sub: SubscriptionCreate | SubscriptionUpdate, what: str) -> None:
                 FieldError("end_block", f"must be >= start_block ({start_block})", "minimum")
             )
     extra_events = sub.extra_events
-    if not isinstance(extra_events, Unset):
+    if not isinstance(extra_events, Unset) and extra_events is not None:
         if isinstance(extra_events, str) or not isinstance(extra_events, list | tuple):
             errors.append(FieldError("extra_events", "must be a list of ABI events"))
         else:

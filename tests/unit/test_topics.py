@@ -61,10 +61,11 @@ def build(events: Any, **kw: Any) -> SubscriptionCreate:
 
 def test_a_single_name_keeps_the_seed_shape() -> None:
     sub = build("Transfer")
-    assert sub.extra_events == []
+    assert sub.extra_events is None
     assert sub.topics is None
     body = sub.to_dict()
     assert "topics" not in body
+    assert "extra_events" not in body
 
 
 def test_several_events_become_extra_events() -> None:
@@ -159,7 +160,7 @@ def test_extra_events_are_validated() -> None:
     with pytest.raises(EventStreamerValidationError) as caught:
         validate_subscription_create(sub)
     assert [e.field for e in caught.value.field_errors] == ["extra_events[0]"]
-    sub.extra_events = list(build(["Transfer", "Approval"]).extra_events) * 16
+    sub.extra_events = list(build(["Transfer", "Approval"]).extra_events or []) * 16
     with pytest.raises(EventStreamerValidationError, match="at most 15"):
         validate_subscription_create(sub)
 

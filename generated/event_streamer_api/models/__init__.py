@@ -64,6 +64,8 @@ from .heartbeat_message import HeartbeatMessage
 from .heartbeat_message_type import HeartbeatMessageType
 from .last_processed_block_response import LastProcessedBlockResponse
 from .processing_status_response import ProcessingStatusResponse
+from .reorg_message import ReorgMessage
+from .reorg_message_type import ReorgMessageType
 from .rpc_client_status import RpcClientStatus
 from .stream_event import StreamEvent
 from .subscription_create import SubscriptionCreate
@@ -121,6 +123,8 @@ __all__ = (
     "HeartbeatMessageType",
     "LastProcessedBlockResponse",
     "ProcessingStatusResponse",
+    "ReorgMessage",
+    "ReorgMessageType",
     "RpcClientStatus",
     "StreamEvent",
     "SubscriptionCreate",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, run_validators, unset_to_list, unset_to_none
+from ..types import UNSET, Unset, run_validators, unset_to_none
 
 if TYPE_CHECKING:
     from ..models.abi_event import ABIEvent
@@ -50,9 +50,9 @@ class SubscriptionResponse:
         last_processed_block (int | None | Unset): Last block whose events are stored for delivery.
         resume_token (None | str | Unset): Token after the last acknowledged batch.
         last_event_id (None | str | Unset):
-        extra_events (list[ABIEvent] | Unset): Further events streamed by the same subscription (at most 15, each with
-            its own topic0; not anonymous). Batches key events by name, or by canonical signature where two events of the
-            subscription share a name.
+        extra_events (list[ABIEvent] | None | Unset): Further events streamed by the same subscription (at most 15, each
+            with its own topic0; not anonymous; null or absent: none). Batches key events by name, or by canonical signature
+            where two events of the subscription share a name.
         topics (list[list[str] | None | str] | None | Unset): Indexed-argument filter: topic1..topic3 in order (at most
             3 positions; trailing ones may be left out). A log matches when each constrained position equals one of its
             alternatives. It applies to every event of the subscription. Example: [None,
@@ -77,7 +77,9 @@ class SubscriptionResponse:
     )
     resume_token: None | str = _attrs_field(default=None, converter=unset_to_none)
     last_event_id: None | str = _attrs_field(default=None, converter=unset_to_none)
-    extra_events: list[ABIEvent] = _attrs_field(factory=list, converter=unset_to_list)
+    extra_events: list[ABIEvent] | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
     topics: list[list[str] | None | str] | None = _attrs_field(
         default=None, converter=unset_to_none
     )
@@ -132,14 +134,19 @@ class SubscriptionResponse:
         else:
             last_event_id = self.last_event_id
 
-        extra_events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.extra_events, Unset):
+        extra_events: list[dict[str, Any]] | None | Unset
+        if isinstance(self.extra_events, Unset):
+            extra_events = UNSET
+        elif isinstance(self.extra_events, list):
             extra_events = []
-            for componentsschemas_extra_events_item_data in self.extra_events:
-                componentsschemas_extra_events_item = (
-                    componentsschemas_extra_events_item_data.to_dict()
+            for componentsschemas_extra_events_type_0_item_data in self.extra_events:
+                componentsschemas_extra_events_type_0_item = (
+                    componentsschemas_extra_events_type_0_item_data.to_dict()
                 )
-                extra_events.append(componentsschemas_extra_events_item)
+                extra_events.append(componentsschemas_extra_events_type_0_item)
+
+        else:
+            extra_events = self.extra_events
 
         topics: list[list[str] | None | str] | None | Unset
         if isinstance(self.topics, Unset):
@@ -187,7 +194,7 @@ class SubscriptionResponse:
             field_dict["resume_token"] = resume_token
         if last_event_id is not UNSET and last_event_id is not None:
             field_dict["last_event_id"] = last_event_id
-        if extra_events is not UNSET:
+        if extra_events is not UNSET and extra_events is not None:
             field_dict["extra_events"] = extra_events
         if topics is not UNSET and topics is not None:
             field_dict["topics"] = topics
@@ -259,16 +266,33 @@ class SubscriptionResponse:
 
         last_event_id = _parse_last_event_id(d.pop("last_event_id", UNSET))
 
-        _extra_events = d.pop("extra_events", UNSET)
-        extra_events: list[ABIEvent] | Unset = UNSET
-        if _extra_events is not UNSET:
-            extra_events = []
-            for componentsschemas_extra_events_item_data in _extra_events:
-                componentsschemas_extra_events_item = ABIEvent.from_dict(
-                    componentsschemas_extra_events_item_data
-                )
+        def _parse_extra_events(data: object) -> list[ABIEvent] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_extra_events_type_0 = []
+                _componentsschemas_extra_events_type_0 = data
+                for (
+                    componentsschemas_extra_events_type_0_item_data
+                ) in _componentsschemas_extra_events_type_0:
+                    componentsschemas_extra_events_type_0_item = ABIEvent.from_dict(
+                        componentsschemas_extra_events_type_0_item_data
+                    )
 
-                extra_events.append(componentsschemas_extra_events_item)
+                    componentsschemas_extra_events_type_0.append(
+                        componentsschemas_extra_events_type_0_item
+                    )
+
+                return componentsschemas_extra_events_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ABIEvent] | None | Unset, data)
+
+        extra_events = _parse_extra_events(d.pop("extra_events", UNSET))
 
         def _parse_topics(data: object) -> list[list[str] | None | str] | None | Unset:
             if data is None:

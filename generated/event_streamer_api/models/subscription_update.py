@@ -35,9 +35,9 @@ class SubscriptionUpdate:
         subscriber_id (str | Unset):
         is_streaming (bool | Unset):
         streaming_status (str | Unset):
-        extra_events (list[ABIEvent] | Unset): Further events streamed by the same subscription (at most 15, each with
-            its own topic0; not anonymous). Batches key events by name, or by canonical signature where two events of the
-            subscription share a name.
+        extra_events (list[ABIEvent] | None | Unset): Further events streamed by the same subscription (at most 15, each
+            with its own topic0; not anonymous; null or absent: none). Batches key events by name, or by canonical signature
+            where two events of the subscription share a name.
         topics (list[list[str] | None | str] | None | Unset): Indexed-argument filter: topic1..topic3 in order (at most
             3 positions; trailing ones may be left out). A log matches when each constrained position equals one of its
             alternatives. It applies to every event of the subscription. Example: [None,
@@ -53,7 +53,7 @@ class SubscriptionUpdate:
     subscriber_id: str | Unset = UNSET
     is_streaming: bool | Unset = UNSET
     streaming_status: str | Unset = UNSET
-    extra_events: list[ABIEvent] | Unset = UNSET
+    extra_events: list[ABIEvent] | None | Unset = UNSET
     topics: list[list[str] | None | str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -87,14 +87,19 @@ class SubscriptionUpdate:
 
         streaming_status = self.streaming_status
 
-        extra_events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.extra_events, Unset):
+        extra_events: list[dict[str, Any]] | None | Unset
+        if isinstance(self.extra_events, Unset):
+            extra_events = UNSET
+        elif isinstance(self.extra_events, list):
             extra_events = []
-            for componentsschemas_extra_events_item_data in self.extra_events:
-                componentsschemas_extra_events_item = (
-                    componentsschemas_extra_events_item_data.to_dict()
+            for componentsschemas_extra_events_type_0_item_data in self.extra_events:
+                componentsschemas_extra_events_type_0_item = (
+                    componentsschemas_extra_events_type_0_item_data.to_dict()
                 )
-                extra_events.append(componentsschemas_extra_events_item)
+                extra_events.append(componentsschemas_extra_events_type_0_item)
+
+        else:
+            extra_events = self.extra_events
 
         topics: list[list[str] | None | str] | None | Unset
         if isinstance(self.topics, Unset):
@@ -180,16 +185,33 @@ class SubscriptionUpdate:
 
         streaming_status = d.pop("streaming_status", UNSET)
 
-        _extra_events = d.pop("extra_events", UNSET)
-        extra_events: list[ABIEvent] | Unset = UNSET
-        if _extra_events is not UNSET:
-            extra_events = []
-            for componentsschemas_extra_events_item_data in _extra_events:
-                componentsschemas_extra_events_item = ABIEvent.from_dict(
-                    componentsschemas_extra_events_item_data
-                )
+        def _parse_extra_events(data: object) -> list[ABIEvent] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_extra_events_type_0 = []
+                _componentsschemas_extra_events_type_0 = data
+                for (
+                    componentsschemas_extra_events_type_0_item_data
+                ) in _componentsschemas_extra_events_type_0:
+                    componentsschemas_extra_events_type_0_item = ABIEvent.from_dict(
+                        componentsschemas_extra_events_type_0_item_data
+                    )
 
-                extra_events.append(componentsschemas_extra_events_item)
+                    componentsschemas_extra_events_type_0.append(
+                        componentsschemas_extra_events_type_0_item
+                    )
+
+                return componentsschemas_extra_events_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ABIEvent] | None | Unset, data)
+
+        extra_events = _parse_extra_events(d.pop("extra_events", UNSET))
 
         def _parse_topics(data: object) -> list[list[str] | None | str] | None | Unset:
             if data is None:
