@@ -65,11 +65,17 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
     An invalid ABI is one problem on ``body.event_signature``. The subscriber id is left to the
     contract's own rule (the SDK also refuses a blank one; the service has always taken it).
     """
-    try:  # models check their values when constructed: an ABI fault is one problem
-        ABIEvent.from_dict(sub["event_signature"])
-    except EventStreamerValidationError as err:
-        detail = "; ".join(e.message for e in err.field_errors) or str(err)
-        return [_problem("body.event_signature", detail, "abi")]
+    abis = [("body.event_signature", sub["event_signature"])]
+    abis += [(f"body.extra_events[{i}]", e) for i, e in enumerate(sub.get("extra_events") or [])]
+    faults = []
+    for field, abi in abis:
+        try:  # models check their values when constructed: an ABI fault is one problem
+            ABIEvent.from_dict(abi)
+        except EventStreamerValidationError as err:
+            detail = "; ".join(e.message for e in err.field_errors) or str(err)
+            faults.append(_problem(field, detail, "abi"))
+    if faults:
+        return faults
     try:
         model = SubscriptionCreate.from_dict({k: v for k, v in sub.items() if k != "subscriber_id"})
         validate_subscription_create(model)
