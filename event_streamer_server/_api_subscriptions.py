@@ -238,6 +238,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             changes["topic0"] = changes["topic0"].lower()
         if "topics" in changes:
             changes["topics"] = _topics(changes["topics"])
+        if "extra_events" in changes:
+            changes["extra_events"] = changes["extra_events"] or []  # null: no further events
         merged = {**{k: getattr(row, k) for k in SUBSCRIPTION_FIELDS}, **changes}
         await reject_invalid(merged)
         if row.streaming_status == "completed" and merged["end_block"] != row.end_block:

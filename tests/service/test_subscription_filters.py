@@ -50,6 +50,10 @@ async def test_several_events_and_topics_round_trip(
         assert [e.name for e in updated.extra_events or []] == ["Approval"]
         again = await client.get_subscription(created.id)
         assert again.topics is None
+    async with httpx.AsyncClient(base_url=event_streamer_url) as http:
+        response = await http.put(f"/subscriptions/{created.id}", json={"extra_events": None})
+    assert response.status_code == 200, response.text
+    assert response.json()["extra_events"] == []
 
 
 @pytest.mark.parametrize(
