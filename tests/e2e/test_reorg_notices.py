@@ -4,6 +4,8 @@ whether it was streaming during the reorg or came back after it."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +16,7 @@ from event_streamer import EventStreamer, Reorg
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import LocalStack, start_local_stack
 from tests._stack import until
+from tests.e2e.test_cli import cli
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +141,30 @@ async def test_a_consumer_away_during_the_reorg_gets_the_notice_on_resume(
                 break
     assert kinds[0] == "reorg"
     assert store.rows() == want
+
+
+async def test_tail_prints_the_notice_before_the_replacements(own_stack: LocalStack) -> None:
+    async with (
+        DevChain(own_stack.rpc_url) as chain,
+        EventStreamer(own_stack.service_url, "cli-test") as client,
+    ):
+        emitter = await chain.deploy_emitter()
+        await chain.mine(5)
+        start = await chain.block_number()
+        sub = await emitter.subscribe(client, chain_id=own_stack.chain_id, start_block=start)
+        await emitter.emit_many(0, 10)
+        sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
+        seen: list[int] = []
+        sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
+        await sc.start_streaming()
+        await until(lambda: len(seen) == 10, what="events before the reorg")
+        await sc.disconnect()
+        await chain.rpc("anvil_reorg", 2, [])
+        await emitter.emit_many(100, 10)
+    proc = await asyncio.to_thread(cli, own_stack.service_url, "tail", str(sub.id), "--limit", "10")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert lines[0]["type"] == "reorg"
+    assert lines[0]["fork_block"] < min(e["block_number"] for e in lines[1:])
+    assert [int(e["value"]) for e in lines[1:]] == list(range(100, 110))
+    assert "reorg: events above block" in proc.stderr
