@@ -52,6 +52,14 @@ class EventBatch:
         return max(numbers) if numbers else None
 
 
+class _NoEvents(dict[str, list[dict[str, Any]]]):
+    """A notice's ``events``: empty, and ``events["Transfer"]`` is ``[]`` rather than a
+    KeyError, so an ``async for`` body written for batches only passes over a notice."""
+
+    def __missing__(self, key: str) -> list[dict[str, Any]]:
+        return []
+
+
 @dataclass(slots=True)
 class Reorg:
     """The chain reorganised below blocks already delivered: undo what you stored for blocks
@@ -79,8 +87,9 @@ class Reorg:
 
     @property
     def events(self) -> dict[str, list[dict[str, Any]]]:
-        """No events (a loop written for batches only passes over a notice harmlessly)."""
-        return {}
+        """No events; any name gives ``[]`` (a loop written for batches only passes over a
+        notice harmlessly)."""
+        return _NoEvents()
 
     @property
     def batch_size(self) -> int:

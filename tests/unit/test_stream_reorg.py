@@ -38,6 +38,7 @@ def test_a_reorg_line_parses_to_a_notice_without_events() -> None:
         ["b1", "b2"],
     )
     assert (notice.events, notice.batch_size, notice.last_block, list(notice)) == ({}, 0, None, [])
+    assert notice.events["Transfer"] == []  # a loop body written for batches passes over it
 
 
 @pytest.mark.parametrize(
