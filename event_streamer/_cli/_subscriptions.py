@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def _where_value(text: str) -> Any:
     """A --where value: true/false, a decimal integer, or the text (addresses, hex bytes)."""
     if text in ("true", "false"):
         return text == "true"
-    if text.lstrip("-").isdigit() and text.isascii():
+    if re.fullmatch(r"-?[0-9]{1,80}", text):
         return int(text)
     return text
 
