@@ -6,6 +6,8 @@ import dataclasses
 from typing import Any
 
 import orjson
+from hypothesis import given
+from hypothesis import strategies as st
 
 from event_streamer.abi import event_topic0
 from event_streamer_server._plan import (
@@ -136,3 +138,65 @@ def test_batches_group_events_by_key_in_chain_order() -> None:
     }
     assert (first.event_count, first.first_block, first.last_block) == (2, 1, 2)
     assert orjson.loads(second.events_json) == {"Transfer": [{"block_number": 3}]}
+
+
+# -- property: the merged node filter never drops a log some member matches ---------------------
+_VALUES = [ALICE, BOB, "0x" + "00" * 32]
+_position = st.one_of(
+    st.none(), st.sampled_from(_VALUES), st.lists(st.sampled_from(_VALUES), min_size=1, max_size=3)
+)
+
+
+def _node_keeps(params: dict[str, Any], log: dict[str, Any]) -> bool:
+    """What eth_getLogs does with ``params`` (topics only; addresses are not varied here)."""
+    topics = log["topics"]
+    for i, wanted in enumerate(params["topics"]):
+        if wanted is None:
+            continue
+        alternatives = [wanted] if isinstance(wanted, str) else wanted
+        if i >= len(topics) or topics[i] not in alternatives:
+            return False
+    return True
+
+
+def _wants(member: SubscriptionRow, entry: dict[str, Any]) -> bool:
+    """A member's match, spelled out: one of its topic0s, then each constrained position."""
+    topics = entry["topics"]
+    if topics[0] not in ({TRANSFER, APPROVAL} if member.extra_events else {TRANSFER}):
+        return False
+    for i, wanted in enumerate(member.topics or []):
+        if wanted is not None:
+            alternatives = [wanted] if isinstance(wanted, str) else wanted
+            if len(topics) <= i + 1 or topics[i + 1] not in alternatives:
+                return False
+    return True
+
+
+@given(
+    filters=st.lists(st.one_of(st.none(), st.lists(_position, max_size=3)), min_size=1, max_size=4),
+    extra=st.lists(st.booleans(), min_size=4, max_size=4),
+    logs=st.lists(
+        st.tuples(
+            st.sampled_from([TRANSFER, APPROVAL]),
+            st.lists(st.sampled_from(_VALUES), max_size=3),
+        ),
+        max_size=12,
+    ),
+)
+def test_merged_filters_keep_every_log_a_member_matches(
+    filters: list[list[Any] | None], extra: list[bool], logs: list[tuple[str, list[str]]]
+) -> None:
+    group = [
+        multi(i, topics=f, extra=[APPROVAL_ABI] if extra[i] else None)
+        for i, f in enumerate(filters)
+    ]
+    params = log_filter(group)
+    raw = [log(t0, *rest) for t0, rest in logs]
+    for member in group:
+        assert list(route_logs(member, raw)) == [x for x in raw if _wants(member, x)]
+        for routed in route_logs(member, raw):
+            assert _node_keeps(params, routed)
+            assert topics_match(member.topics, routed["topics"])
+            assert routed["topics"][0] in (
+                {TRANSFER, APPROVAL} if member.extra_events else {TRANSFER}
+            )
