@@ -30,7 +30,14 @@ from ._checksum import to_checksum_address
 from ._client import EventStreamer
 from ._decode_limits import DecodeLimits
 from ._decoder import EventDecoder
-from ._messages import EventBatch, Heartbeat, StreamingError, StreamingHeartbeat, StreamStats
+from ._messages import (
+    EventBatch,
+    Heartbeat,
+    Reorg,
+    StreamingError,
+    StreamingHeartbeat,
+    StreamStats,
+)
 from ._ndjson import LineDecoder
 from ._retry import RetryPolicy
 from ._streaming import State as StreamState
@@ -100,6 +107,7 @@ __all__ = [
     "LineTooLongError",
     "MalformedLineError",
     "PoisonBatchError",
+    "Reorg",
     "ResponseTooLargeError",
     "RetryPolicy",
     "StreamControl",

@@ -15,8 +15,10 @@ import orjson
 from .exceptions import MalformedLineError
 
 __all__ = [
+    "Delivered",
     "EventBatch",
     "Heartbeat",
+    "Reorg",
     "StreamStats",
     "StreamingError",
     "StreamingHeartbeat",
@@ -48,6 +50,61 @@ class EventBatch:
         blocks = [events[-1].get("block_number") for events in self.events.values() if events]
         numbers = [b for b in blocks if isinstance(b, int)]
         return max(numbers) if numbers else None
+
+
+class _NoEvents(dict[str, list[dict[str, Any]]]):
+    """A notice's ``events``: empty, and ``events["Transfer"]`` is ``[]`` rather than a
+    KeyError, so an ``async for`` body written for batches only passes over a notice."""
+
+    def __missing__(self, key: str) -> list[dict[str, Any]]:
+        return []
+
+
+@dataclass(slots=True)
+class Reorg:
+    """The chain reorganised below blocks already delivered: undo what you stored for blocks
+    above ``fork_block``; replacement batches follow.
+
+    ``void_batch_ids`` lists the batches that are void (the first 1000 of
+    ``void_batch_count``; it may name batches this consumer never received). A notice comes at
+    least once: handle it idempotently (deleting rows above ``fork_block`` is). It is
+    acknowledged like a batch, by ``batch_id`` (its ``reorg_id``); it has no events.
+    """
+
+    reorg_id: str
+    resume_token: str
+    fork_block: int
+    void_batch_ids: list[str]
+    void_batch_count: int
+    subscription_id: int | None = None
+    connection_id: str | None = None
+    timestamp: str | None = None
+
+    @property
+    def batch_id(self) -> str:
+        """The id to acknowledge (the ``reorg_id``)."""
+        return self.reorg_id
+
+    @property
+    def events(self) -> dict[str, list[dict[str, Any]]]:
+        """No events; any name gives ``[]`` (a loop written for batches only passes over a
+        notice harmlessly)."""
+        return _NoEvents()
+
+    @property
+    def batch_size(self) -> int:
+        return 0
+
+    @property
+    def last_block(self) -> int | None:
+        return None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(())
+
+
+Delivered = EventBatch | Reorg
+"""What a stream hands to handlers and ``async for``: a batch of events or a reorg notice."""
 
 
 @dataclass(slots=True)
@@ -99,6 +156,7 @@ class StreamStats:
     handler_errors: int = 0
     protocol_errors: int = 0
     unknown_messages: int = 0
+    reorgs: int = 0
     client_heartbeats: int = 0
     last_block: int | None = None
 
@@ -145,9 +203,30 @@ def _batch(data: dict[str, Any]) -> EventBatch:
     )
 
 
+def _reorg(data: dict[str, Any]) -> Reorg:
+    reorg_id, token = data["reorg_id"], data["resume_token"]
+    if type(reorg_id) is not str or not reorg_id or type(token) is not str or not token:
+        raise TypeError("reorg_id and resume_token must be non-empty strings")
+    fork, count, ids = data["fork_block"], data["void_batch_count"], data["void_batch_ids"]
+    if type(fork) is not int or fork < 0 or type(count) is not int or count < 0:
+        raise TypeError("fork_block and void_batch_count must be integers >= 0")
+    if type(ids) is not list or not all(type(i) is str for i in ids):
+        raise TypeError("void_batch_ids must be a list of strings")
+    return Reorg(
+        reorg_id=reorg_id,
+        resume_token=token,
+        fork_block=fork,
+        void_batch_ids=ids,
+        void_batch_count=count,
+        subscription_id=_optional(data, "subscription_id", int),
+        connection_id=_optional(data, "connection_id", str),
+        timestamp=_optional(data, "timestamp", str),
+    )
+
+
 def parse_line(
     line: bytes | memoryview,
-) -> EventBatch | Heartbeat | StreamingError | UnknownMessage:
+) -> EventBatch | Reorg | Heartbeat | StreamingError | UnknownMessage:
     """One NDJSON line -> one typed message; MalformedLineError when it is not one
     (not JSON, not an object, a field missing or of the wrong type)."""
     try:
@@ -160,6 +239,8 @@ def parse_line(
     try:
         if kind == "event_batch":
             return _batch(data)
+        if kind == "reorg":
+            return _reorg(data)
         if kind == "heartbeat":
             timestamp = data["timestamp"]
             if type(timestamp) is not str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TypeGuard
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeGuard
 
 from event_streamer_api.types import UNSET, Unset, register_validator
 
 from ._abi import AbiSource, event_topic0, extract_abi_event
 from ._abi_types import parse_type
+from ._topics import encode_where, extra_event_problems, topic_filter_problems
 from .exceptions import ABIParsingError, EventStreamerValidationError, FieldError
 from .models.abi import ABIEvent, ABIInput
 from .models.subscriptions import StartBlockTag, SubscriptionCreate, SubscriptionUpdate
@@ -24,27 +25,41 @@ START_BLOCK_TAGS = ("latest", "finalized")
 
 def subscription_from_abi(
     abi: AbiSource,
-    event: str,
+    event: str | Sequence[str],
     *,
     chain_id: int,
     addresses: Iterable[str] = (),
     start_block: int | StartBlockTag = 0,
     end_block: int | None = None,
     subscriber_id: str | None = None,
+    where: Mapping[str, Any] | None = None,
 ) -> SubscriptionCreate:
-    """A ``SubscriptionCreate`` for ``event`` (name or signature) of ``abi``, topic0 computed.
+    """A ``SubscriptionCreate`` for ``event`` of ``abi``, topic0 computed.
 
+    ``event`` is a name or signature, or a list of them: the first becomes ``event_signature``,
+    the others ``extra_events``, all streamed together. ``where`` maps indexed argument names to
+    a value or a list of alternatives and becomes the ``topics`` filter (see ``_topics``).
     ``start_block`` is a block number, or ``"latest"``/``"finalized"`` (the service resolves it
-    once, at creation, and stores the number)."""
-    abi_event = extract_abi_event(abi, event)
+    once, at creation, and stores the number).
+    """
+    names = [event] if isinstance(event, str) else list(event)
+    if not names:
+        raise EventStreamerValidationError(
+            "invalid subscription: no event named",
+            field_errors=[FieldError("event", "name at least one event")],
+        )
+    abi_events = [extract_abi_event(abi, name) for name in names]
+    topics = None if where is None else encode_where(abi_events, where)
     sub = SubscriptionCreate(
-        topic0=event_topic0(abi_event),
-        event_signature=abi_event,
+        topic0=event_topic0(abi_events[0]),
+        event_signature=abi_events[0],
         addresses=list(addresses),
         start_block=start_block,
         end_block=end_block,
         chain_id=chain_id,
         subscriber_id=UNSET if subscriber_id is None else subscriber_id,
+        extra_events=abi_events[1:] or None,
+        topics=topics or None,
     )
     validate_subscription_create(sub)
     return sub
@@ -113,6 +128,15 @@ def _check(sub: SubscriptionCreate | SubscriptionUpdate, what: str) -> None:
             errors.append(
                 FieldError("end_block", f"must be >= start_block ({start_block})", "minimum")
             )
+    extra_events = sub.extra_events
+    if not isinstance(extra_events, Unset) and extra_events is not None:
+        if isinstance(extra_events, str) or not isinstance(extra_events, list | tuple):
+            errors.append(FieldError("extra_events", "must be a list of ABI events"))
+        else:
+            main = event_signature if isinstance(event_signature, ABIEvent) else None
+            errors.extend(extra_event_problems(main, extra_events))
+    if not isinstance(sub.topics, Unset):
+        errors.extend(topic_filter_problems(sub.topics))
     if not isinstance(subscriber_id, Unset) and (
         not isinstance(subscriber_id, str) or not subscriber_id.strip()
     ):

@@ -63,6 +63,26 @@ def handlers(service: Service) -> dict[str, Handler]:
             )
         )
 
+    def reorg_line(conn: Connection, batch: StoredBatch, stamp: bytes) -> bytes:
+        """One ``reorg`` line: the stored notice, with its id, resume token and envelope."""
+        notice = orjson.loads(batch.events_json)
+        return (
+            orjson.dumps(
+                {
+                    "type": "reorg",
+                    "reorg_id": batch.batch_id,
+                    "subscription_id": conn.subscription_id,
+                    "connection_id": conn.id,
+                    "fork_block": notice["fork_block"],
+                    "void_batch_ids": notice["void_batch_ids"],
+                    "void_batch_count": notice["void_batch_count"],
+                    "resume_token": service.token_for(conn.subscription_id, batch.seq),
+                    "timestamp": stamp.decode("ascii"),
+                }
+            )
+            + b"\n"
+        )
+
     def heartbeat_line(conn: Connection) -> bytes:
         return (
             orjson.dumps(
@@ -105,7 +125,9 @@ def handlers(service: Service) -> dict[str, Handler]:
                 if expired:  # redeliver what is still unacknowledged, on this connection too
                     stamp = now_iso().encode("ascii")
                     lowest = min(expired.values()) - 1
-                    for batch in await service.storage.unacked_batches(sid, lowest, len(expired)):
+                    # (slack: reorg notices in the seq range take rows too)
+                    again = await service.storage.unacked_batches(sid, lowest, len(expired) + 16)
+                    for batch in again:
                         if batch.batch_id in in_flight:
                             del in_flight[batch.batch_id]  # re-inserted last: sent now
                             in_flight[batch.batch_id] = (batch.seq, now)
@@ -123,6 +145,14 @@ def handlers(service: Service) -> dict[str, Handler]:
                     if batches:
                         stamp = now_iso().encode("ascii")
                         for batch in batches:
+                            if batch.kind == "reorg":
+                                # Sent once per connection, not redelivered on the ack
+                                # deadline: a client that ignores it acknowledges it with the
+                                # next batch; a reconnect sends it again until then.
+                                line = reorg_line(conn, batch, stamp)
+                                out.append(line)
+                                size += len(line)
+                                continue
                             in_flight[batch.batch_id] = (batch.seq, now)
                             line = batch_line(conn, prefix, batch, stamp)
                             out.append(line)

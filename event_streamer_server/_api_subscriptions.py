@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from event_streamer.abi import DecodeLimits, EventDecoder, event_inputs
@@ -41,7 +42,19 @@ def subscription_json(row: SubscriptionRow, service: Service) -> dict[str, Any]:
         "events_delivered": row.events_delivered,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
+        "extra_events": row.extra_events,
+        "topics": row.topics,
     }
+
+
+def _topics(topics: Any) -> Any:
+    """A ``topics`` filter with lower-case hex (no filter at all is None)."""
+    if not topics:
+        return None
+    return [
+        p.lower() if isinstance(p, str) else p if p is None else [t.lower() for t in p]
+        for p in topics
+    ]
 
 
 def _problem(field: str, message: str, rule: str) -> FieldProblem:
@@ -54,11 +67,17 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
     An invalid ABI is one problem on ``body.event_signature``. The subscriber id is left to the
     contract's own rule (the SDK also refuses a blank one; the service has always taken it).
     """
-    try:  # models check their values when constructed: an ABI fault is one problem
-        ABIEvent.from_dict(sub["event_signature"])
-    except EventStreamerValidationError as err:
-        detail = "; ".join(e.message for e in err.field_errors) or str(err)
-        return [_problem("body.event_signature", detail, "abi")]
+    abis = [("body.event_signature", sub["event_signature"])]
+    abis += [(f"body.extra_events[{i}]", e) for i, e in enumerate(sub.get("extra_events") or [])]
+    faults = []
+    for field, abi in abis:
+        try:  # models check their values when constructed: an ABI fault is one problem
+            ABIEvent.from_dict(abi)
+        except EventStreamerValidationError as err:
+            detail = "; ".join(e.message for e in err.field_errors) or str(err)
+            faults.append(_problem(field, detail, "abi"))
+    if faults:
+        return faults
     try:
         model = SubscriptionCreate.from_dict({k: v for k, v in sub.items() if k != "subscriber_id"})
         validate_subscription_create(model)
@@ -77,31 +96,40 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
 def handlers(service: Service) -> dict[str, Handler]:
     settings = service.settings
 
+    def decoder_problems(
+        field: str, event: dict[str, Any], found: list[FieldProblem]
+    ) -> list[FieldProblem]:
+        """The service's decoding limits on one event ABI (nesting depth, input count)."""
+        out = []
+        inputs = event_inputs(event)
+        try:  # nesting deeper than decoding accepts (checked when a decoder is built)
+            EventDecoder(event, limits=DecodeLimits(max_depth=settings.decode_max_depth))
+        except (ABIParsingError, EventStreamerValidationError) as err:
+            if not any(p.field == field for p in found):
+                out.append(_problem(field, str(err), "depth"))
+        if len(inputs) > settings.max_event_inputs:
+            out.append(
+                _problem(
+                    f"{field}.inputs",
+                    f"at most {settings.max_event_inputs} inputs, got {len(inputs)}",
+                    "maxItems",
+                )
+            )
+        return out
+
     async def reject_invalid(sub: dict[str, Any]) -> None:
         """The shared rules, then the service's limits and chain; every failure names its field."""
         problems = shared_rule_problems(sub)
         try:
-            inputs = event_inputs(sub["event_signature"])
+            event_inputs(sub["event_signature"])
         except ABIParsingError as err:
             if not any(p.field == "body.event_signature" for p in problems):
                 problems.append(_problem("body.event_signature", str(err), "abi"))
         else:
-            try:  # nesting deeper than decoding accepts (checked when a decoder is built)
-                EventDecoder(
-                    sub["event_signature"],
-                    limits=DecodeLimits(max_depth=settings.decode_max_depth),
-                )
-            except (ABIParsingError, EventStreamerValidationError) as err:
-                if not any(p.field == "body.event_signature" for p in problems):
-                    problems.append(_problem("body.event_signature", str(err), "depth"))
-            if len(inputs) > settings.max_event_inputs:
-                problems.append(
-                    _problem(
-                        "body.event_signature.inputs",
-                        f"at most {settings.max_event_inputs} inputs, got {len(inputs)}",
-                        "maxItems",
-                    )
-                )
+            problems += decoder_problems("body.event_signature", sub["event_signature"], problems)
+        for i, extra in enumerate(sub.get("extra_events") or []):
+            with contextlib.suppress(ABIParsingError):  # reported by the shared rules
+                problems += decoder_problems(f"body.extra_events[{i}]", extra, problems)
         if len(sub["addresses"]) > settings.max_addresses:
             problems.append(
                 _problem(
@@ -181,6 +209,8 @@ def handlers(service: Service) -> dict[str, Handler]:
             "end_block": body.get("end_block"),
             "chain_id": body["chain_id"],
             "subscriber_id": owner,
+            "extra_events": body.get("extra_events") or [],
+            "topics": _topics(body.get("topics")),
         }
         await reject_invalid(sub)
         if isinstance(sub["start_block"], str):  # "latest" / "finalized": a number from now on
@@ -242,6 +272,10 @@ def handlers(service: Service) -> dict[str, Handler]:
             changes["addresses"] = [a.lower() for a in changes["addresses"]]
         if "topic0" in changes:
             changes["topic0"] = changes["topic0"].lower()
+        if "topics" in changes:
+            changes["topics"] = _topics(changes["topics"])
+        if "extra_events" in changes:
+            changes["extra_events"] = changes["extra_events"] or []  # null: no further events
         merged = {**{k: getattr(row, k) for k in SUBSCRIPTION_FIELDS}, **changes}
         await reject_invalid(merged)
         if row.streaming_status == "completed" and merged["end_block"] != row.end_block:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import operator
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -29,7 +28,15 @@ from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
 from ._faults import FaultPoints
-from ._plan import backfill_limit, log_filter, make_batches, plan_step, route_logs
+from ._plan import (
+    backfill_limit,
+    event_keys,
+    log_filter,
+    make_keyed_batches,
+    plan_step,
+    route_logs,
+    subscription_events,
+)
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
 from ._rpc import RpcCallerError, RpcError, RpcPool
@@ -41,6 +48,9 @@ from ._time import to_iso
 __all__ = ["ChainWorker", "IngestManager"]
 
 logger = logging.getLogger(__name__)
+
+# A subscription's decoders: topic0 -> (the key its events carry in a batch, decoder).
+_Decoders = dict[str, tuple[str, EventDecoder]]
 
 # Waits between failed steps: the SDK's one backoff policy (full jitter), with a longer cap.
 _BACKOFF = RetryPolicy(backoff_base=0.5, backoff_cap=30.0)
@@ -140,7 +150,8 @@ class ChainWorker:
         self.members: set[int] = set()
         self.wake = asyncio.Event()
         self.reorgs = ReorgHealer(chain_id, storage, rpc, hub)
-        self._decoders: dict[int, tuple[str, EventDecoder]] = {}
+        # By subscription: (its events' ABIs as JSON, topic0 -> (batch key, decoder)).
+        self._decoders: dict[int, tuple[str, _Decoders]] = {}
         self._times = _BlockTimes(chain_id, rpc)
         self.aimd = Aimd(max_concurrent_requests)
         self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
@@ -398,7 +409,7 @@ class ChainWorker:
         self, sub: SubscriptionRow, logs: list[dict[str, Any]], hi: int, hi_hash: str
     ) -> None:
         """Route ``logs`` to ``sub``, decode, and commit its batches with its cursor at ``hi``."""
-        decoder = self._decoder_for(sub)
+        decoders = self._decoders_for(sub)
         routed = list(route_logs(sub, logs))
         stamps: dict[str, str] = {}  # by the logs' hex block number: one lookup per block
         for log in routed:
@@ -407,7 +418,7 @@ class ChainWorker:
         # Decoding and encoding run off the event loop (one thread hop per commit), so the
         # next spans' answers are read meanwhile and a costly log cannot stall the loop.
         batches, hashes, failed = await asyncio.to_thread(
-            _decode_batches, decoder, routed, stamps, self.batch_size
+            _decode_batches, decoders, routed, stamps, self.batch_size
         )
         for log, error in failed:
             await self.storage.record_decode_error(sub.id, log, str(error))
@@ -424,11 +435,14 @@ class ChainWorker:
             sum(b.event_count for b in batches),
         )
 
-    def _decoder_for(self, sub: SubscriptionRow) -> EventDecoder:
-        key = orjson.dumps(sub.event_signature, option=orjson.OPT_SORT_KEYS).decode()
+    def _decoders_for(self, sub: SubscriptionRow) -> _Decoders:
+        abis = subscription_events(sub)
+        key = orjson.dumps(abis, option=orjson.OPT_SORT_KEYS).decode()
         cached = self._decoders.get(sub.id)
         if cached is None or cached[0] != key:
-            cached = (key, EventDecoder(sub.event_signature, limits=self.decode_limits))
+            keys = event_keys(abis)
+            built = [EventDecoder(abi, limits=self.decode_limits) for abi in abis]
+            cached = (key, {d.topic0: (keys[d.topic0], d) for d in built})
             self._decoders[sub.id] = cached
         return cached[1]
 
@@ -547,25 +561,32 @@ class IngestManager:
             await self.stop_for(subscription_id)
 
 
-_EVENT_ORDER = operator.itemgetter("block_number", "log_index")
+def _event_order(item: tuple[str, dict[str, Any]]) -> tuple[int, int]:
+    return item[1]["block_number"], item[1]["log_index"]
 
 
 class _Decoded:
-    """Events decoded so far for one commit, their blocks' hashes, the logs that failed."""
+    """Events decoded so far for one commit (with their batch keys), their blocks' hashes, the
+    logs that failed."""
 
     def __init__(self) -> None:
-        self.events: list[dict[str, Any]] = []
+        self.events: list[tuple[str, dict[str, Any]]] = []
         self.hashes: dict[int, str] = {}
         self.failed: list[tuple[dict[str, Any], EventDecodeError]] = []
         self._last = (-1, -1)
         self._in_order = True
 
-    def add(
-        self, decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str]
-    ) -> None:
-        """Decode ``logs`` (stamped from ``stamps``, by hex block number)."""
+    def add(self, decoders: _Decoders, logs: list[dict[str, Any]], stamps: dict[str, str]) -> None:
+        """Decode ``logs``, each by its topic0's decoder (stamped from ``stamps``, by hex block
+        number)."""
         events, hashes, last, in_order = self.events, self.hashes, self._last, self._in_order
+        only = next(iter(decoders.values())) if len(decoders) == 1 else None
         for log in logs:
+            if only is not None:
+                key, decoder = only
+            else:
+                topic0 = str((log.get("topics") or [""])[0]).lower()
+                key, decoder = decoders.get(topic0) or next(iter(decoders.values()))
             try:
                 event = decoder.decode(log)
             except EventDecodeError as err:  # DecodeLimitError included
@@ -580,23 +601,23 @@ class _Decoded:
             if order[0] < last[0]:
                 in_order = False
             last = order
-            events.append(event)
+            events.append((key, event))
         self._last, self._in_order = last, in_order
 
     def batches(
-        self, name: str, batch_size: int
+        self, batch_size: int
     ) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
         """The events in block order, cut and encoded; the block hashes; the failures."""
         if not self._in_order:  # nodes answer in block order; sort only when one did not
-            self.events.sort(key=_EVENT_ORDER)
-            self.hashes = {e["block_number"]: str(e.get("block_hash")) for e in self.events}
-        return make_batches(name, self.events, batch_size), self.hashes, self.failed
+            self.events.sort(key=_event_order)
+            self.hashes = {e["block_number"]: str(e.get("block_hash")) for _, e in self.events}
+        return make_keyed_batches(self.events, batch_size), self.hashes, self.failed
 
 
 def _decode_batches(
-    decoder: EventDecoder, logs: list[dict[str, Any]], stamps: dict[str, str], batch_size: int
+    decoders: _Decoders, logs: list[dict[str, Any]], stamps: dict[str, str], batch_size: int
 ) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
     """Decode, order, cut and encode: runs in a worker thread."""
     decoded = _Decoded()
-    decoded.add(decoder, logs, stamps)
-    return decoded.batches(decoder.name, batch_size)
+    decoded.add(decoders, logs, stamps)
+    return decoded.batches(batch_size)

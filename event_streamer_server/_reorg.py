@@ -1,8 +1,11 @@
 """Reorg healing: notice that a subscription's last processed block left the canonical chain,
 rewind it to the newest stored block that is still canonical, and tell its streams.
 
-A reorg deeper than the confirmation depth is rare but real; batches already delivered stay
-delivered, and the re-scanned range comes again as new batches.
+A reorg deeper than the confirmation depth is rare but real. The rewind voids the batches
+above the fork and puts a reorg notice in the subscription's delivery sequence (see
+``Storage.rewind``): every consumer gets it in order, before the replacement batches, and one
+that was away gets it when it resumes. The ``REORG_DETECTED`` error line is still sent to open
+streams, as before.
 """
 
 from __future__ import annotations
@@ -71,7 +74,10 @@ class ReorgHealer:
             if match is not None:
                 fork = match
                 break
-        await self.storage.rewind(sub.id, fork, fence=self.fence)
+        notice = await self.storage.rewind(sub.id, fork, fence=self.fence)
+        if notice is not None:
+            fork = notice.fork_block  # lowered to a batch boundary
+            self.hub.notify(sub.id)
         message = f"chain reorganised below block {cursor}; re-scanning from block {fork + 1}"
         logger.warning("subscription %d: %s", sub.id, message)
         self.hub.broadcast_error(sub.id, "REORG_DETECTED", message, recoverable=True)

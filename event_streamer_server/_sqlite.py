@@ -24,14 +24,18 @@ import logging
 import secrets
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import orjson
 
 from ._principals import StoredKey
 from ._sqlite_schema import MIGRATIONS
 from ._storage import (
     CHAIN_FIELDS,
+    MAX_NOTICE_IDS,
     SUBSCRIPTION_FIELDS,
     AckResult,
     ChainRow,
@@ -40,6 +44,7 @@ from ._storage import (
     NewBatch,
     NewChain,
     NewSubscription,
+    ReorgNotice,
     StorageBusy,
     StoredBatch,
     SubscriptionRow,
@@ -60,7 +65,7 @@ _WAL_LIMIT = 8 * 1024 * 1024
 # Ids per IN (...) list: well under SQLite's bound-parameter limit.
 _ID_CHUNK = 500
 
-_JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses"}
+_JSON_COLUMNS = {"rpc_urls", "event_signature", "addresses", "extra_events", "topics"}
 
 Record = dict[str, Any]
 
@@ -400,7 +405,7 @@ class SQLiteStorage:
     ) -> list[StoredBatch]:
         rows = self.db.execute(
             "SELECT id AS batch_id, subscription_id, seq, events AS events_json, event_count, "
-            "first_block, last_block FROM batches "
+            "first_block, last_block, kind FROM batches "
             "WHERE subscription_id = ? AND seq > ? AND acked_at IS NULL ORDER BY seq LIMIT ?",
             (subscription_id, after_seq, limit),
         ).fetchall()
@@ -409,7 +414,8 @@ class SQLiteStorage:
     @on_db_thread
     def unacked_count(self, subscription_id: int) -> int:
         row = self.db.execute(
-            "SELECT COUNT(*) AS n FROM batches WHERE subscription_id = ? AND acked_at IS NULL",
+            "SELECT COUNT(*) AS n FROM batches WHERE subscription_id = ? AND acked_at IS NULL "
+            "AND kind = 'events'",
             (subscription_id,),
         ).fetchone()
         return int(row["n"])
@@ -483,6 +489,12 @@ class SQLiteStorage:
             "UPDATE batches SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
             [(now, r["id"]) for r in fresh],
         )
+        if fresh:  # notices below an acknowledged batch: handled (or ignored) by the client
+            db.execute(
+                "UPDATE batches SET acked_at = ? WHERE subscription_id = ? AND seq < ? "
+                "AND acked_at IS NULL AND kind = 'reorg'",
+                (now, subscription_id, max(int(r["seq"]) for r in fresh)),
+            )
         for batch_id in dict.fromkeys(batch_ids):
             if batch_id in found:
                 result.acknowledged.append(batch_id)
@@ -576,9 +588,18 @@ class SQLiteStorage:
     @on_db_thread
     def rewind(
         self, subscription_id: int, block_number: int, *, fence: IngestLease | None = None
-    ) -> None:
+    ) -> ReorgNotice | None:
+        now = now_iso()
         with self._transaction() as db:
             self._check_fence(db, fence)
+            # A batch is void as a whole: rewind to before the first one reaching past the fork.
+            low = db.execute(
+                "SELECT MIN(first_block) AS b FROM batches WHERE subscription_id = ? "
+                "AND kind = 'events' AND last_block > ?",
+                (subscription_id, block_number),
+            ).fetchone()
+            if low is not None and low["b"] is not None:
+                block_number = min(block_number, int(low["b"]) - 1)
             db.execute(
                 "DELETE FROM processed_blocks WHERE subscription_id = ? AND block_number > ?",
                 (subscription_id, block_number),
@@ -591,8 +612,49 @@ class SQLiteStorage:
             db.execute(
                 "UPDATE subscriptions SET last_processed_block = ?, last_block_hash = ?, "
                 "updated_at = ? WHERE id = ?",
-                (block_number, kept["block_hash"] if kept else None, now_iso(), subscription_id),
+                (block_number, kept["block_hash"] if kept else None, now, subscription_id),
             )
+            void = db.execute(
+                "SELECT id FROM batches WHERE subscription_id = ? AND kind = 'events' "
+                "AND last_block > ? ORDER BY seq",
+                (subscription_id, block_number),
+            ).fetchall()
+            if not void:
+                return None
+            db.execute(  # never sent again; acknowledged without counting as delivered
+                "UPDATE batches SET acked_at = ? WHERE subscription_id = ? AND kind = 'events' "
+                "AND last_block > ? AND acked_at IS NULL",
+                (now, subscription_id, block_number),
+            )
+            row = db.execute(
+                "SELECT next_seq FROM subscriptions WHERE id = ?", (subscription_id,)
+            ).fetchone()
+            ids = [str(r["id"]) for r in void]
+            notice = ReorgNotice(
+                notice_id=f"reorg_{uuid.uuid4().hex}",
+                seq=int(row["next_seq"]),
+                fork_block=block_number,
+                void_batch_ids=ids[:MAX_NOTICE_IDS],
+                void_batch_count=len(ids),
+            )
+            db.execute(
+                "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
+                "last_block, created_at, kind) VALUES (?, ?, ?, 0, ?, ?, ?, ?, 'reorg')",
+                (
+                    notice.notice_id,
+                    subscription_id,
+                    notice.seq,
+                    orjson.dumps(notice.as_json()),
+                    block_number + 1,
+                    block_number + 1,
+                    now,
+                ),
+            )
+            db.execute(
+                "UPDATE subscriptions SET next_seq = ? WHERE id = ?",
+                (notice.seq + 1, subscription_id),
+            )
+            return notice
 
     @on_db_thread
     def record_decode_error(self, subscription_id: int, log: Mapping[str, Any], error: str) -> None:

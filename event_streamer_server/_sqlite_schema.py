@@ -112,4 +112,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE chains ADD COLUMN finality TEXT NOT NULL DEFAULT 'confirmations';
     """,
+    # 8: several events per subscription, indexed-argument filters, and reorg notices kept
+    # in the delivery sequence as batches of kind 'reorg' (issue 19)
+    """
+    ALTER TABLE subscriptions ADD COLUMN extra_events TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE subscriptions ADD COLUMN topics TEXT;
+    ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'events';
+    """,
 ]

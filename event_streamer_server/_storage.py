@@ -16,6 +16,7 @@ from ._principals import StoredKey
 
 __all__ = [
     "CHAIN_FIELDS",
+    "MAX_NOTICE_IDS",
     "SUBSCRIPTION_FIELDS",
     "AckResult",
     "ChainRow",
@@ -24,6 +25,7 @@ __all__ = [
     "NewBatch",
     "NewChain",
     "NewSubscription",
+    "ReorgNotice",
     "Storage",
     "StorageBusy",
     "StoredBatch",
@@ -51,6 +53,8 @@ SUBSCRIPTION_FIELDS = (
     "chain_id",
     "subscriber_id",
     "streaming_status",
+    "extra_events",
+    "topics",
 )
 
 
@@ -92,6 +96,10 @@ class NewSubscription:
     end_block: int | None
     chain_id: int
     subscriber_id: str
+    # Further event ABIs streamed with ``event_signature`` (several events, one stream).
+    extra_events: list[dict[str, Any]] = field(default_factory=list, kw_only=True)
+    # topic1..topic3 filter as eth_getLogs takes it: per position None, a hash or a list of them.
+    topics: list[str | list[str] | None] | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +145,31 @@ class StoredBatch:
     event_count: int
     first_block: int
     last_block: int
+    # "events", or "reorg": a reorg notice in the delivery sequence; ``events_json`` then holds
+    # the notice (``ReorgNotice.as_json``), acknowledged by its id like a batch.
+    kind: str = field(default="events", kw_only=True)
+
+
+# Void batch ids a notice lists at most (it also gives their count).
+MAX_NOTICE_IDS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ReorgNotice:
+    """A rewind that voided delivered batches, kept in the subscription's delivery sequence."""
+
+    notice_id: str
+    seq: int
+    fork_block: int  # events above this block are void and come again
+    void_batch_ids: list[str]  # at most MAX_NOTICE_IDS, in seq order
+    void_batch_count: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "fork_block": self.fork_block,
+            "void_batch_ids": self.void_batch_ids,
+            "void_batch_count": self.void_batch_count,
+        }
 
 
 @dataclass(slots=True)
@@ -274,7 +307,7 @@ class Storage(Protocol):
         ...
 
     async def unacked_count(self, subscription_id: int) -> int:
-        """How many of the subscription's batches are not acknowledged."""
+        """How many of the subscription's event batches are not acknowledged (notices aside)."""
         ...
 
     async def ack_batches(
@@ -284,7 +317,8 @@ class Storage(Protocol):
 
         Ids of other subscriptions or unknown ids are reported in ``unknown``. The stored resume
         token becomes ``token_for(highest acknowledged seq)``; ``events_delivered`` grows by the
-        newly acknowledged batches' events.
+        newly acknowledged batches' events. Reorg notices below a newly acknowledged batch are
+        acknowledged with it (a client that ignores notices never holds them back).
         """
         ...
 
@@ -310,11 +344,16 @@ class Storage(Protocol):
 
     async def rewind(
         self, subscription_id: int, block_number: int, *, fence: IngestLease | None = None
-    ) -> None:
-        """Move the cursor back to ``block_number`` (a reorg's fork point), forgetting later hashes.
+    ) -> ReorgNotice | None:
+        """Move the cursor back to a reorg's fork point, forgetting later hashes; one transaction.
 
-        Batches already stored stay (acknowledged or not): a consumer sees the re-scanned
-        range again as new batches. ``fence``: as for :meth:`store_range`.
+        The point is ``block_number``, lowered to just before the first block of the earliest
+        event batch holding events above it (a batch is void as a whole). Event batches above
+        it become void: unacknowledged ones are marked acknowledged (never sent again, their
+        events not counted as delivered). When any was void, a reorg notice is appended to the
+        delivery sequence (next seq, kind ``reorg``, id ``reorg_<hex>``) and returned; the
+        re-scanned range then comes as new batches after it. ``fence``: as for
+        :meth:`store_range`.
         """
         ...
 

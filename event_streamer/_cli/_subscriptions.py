@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,30 @@ def read_abi(path: str) -> AbiSource:
 
 def _sub_row(sub: Any) -> dict[str, Any]:
     data: dict[str, Any] = sub.to_dict()
-    data["event"] = event_signature(data["event_signature"])
+    events = [data["event_signature"], *(data.get("extra_events") or [])]
+    data["event"] = ", ".join(event_signature(e) for e in events)
     return data
+
+
+def _where_value(text: str) -> Any:
+    """A --where value: true/false, a decimal integer, or the text (addresses, hex bytes)."""
+    if text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"-?[0-9]{1,80}", text):
+        return int(text)
+    return text
+
+
+def _where(options: tuple[str, ...]) -> dict[str, Any]:
+    """--where ARG=VALUE[,VALUE...] options as subscription_from_abi's ``where``."""
+    where: dict[str, Any] = {}
+    for option in options:
+        name, sep, values = option.partition("=")
+        if not sep or not name or not values:
+            exit_with_error(f"--where {option!r}: expected ARG=VALUE[,VALUE...]")
+        alternatives = [_where_value(v.strip()) for v in values.split(",")]
+        where[name.strip()] = alternatives[0] if len(alternatives) == 1 else alternatives
+    return where
 
 
 @click.group()
@@ -107,7 +130,13 @@ def subscriptions_delete(s: Settings, subscription_id: int) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="JSON ABI or compiler artifact",
 )
-@click.option("--event", required=True, help="event name, or full signature for overloads")
+@click.option(
+    "--event",
+    "events",
+    required=True,
+    multiple=True,
+    help="event name, or full signature for overloads (repeatable: one stream for all)",
+)
 @click.option("--chain", "chain_id", required=True, type=int)
 @click.option("--address", "addresses", multiple=True, help="contract address (repeatable)")
 @click.option(
@@ -118,25 +147,34 @@ def subscriptions_delete(s: Settings, subscription_id: int) -> None:
     help="a block number, or latest / finalized (resolved by the service once)",
 )
 @click.option("--to-block", "end_block", type=int, default=None)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="ARG=VALUE[,VALUE...]",
+    help="filter on an indexed argument (repeatable; commas list alternatives)",
+)
 @pass_settings
 def subscriptions_create(
     s: Settings,
     abi_file: str,
-    event: str,
+    events: tuple[str, ...],
     chain_id: int,
     addresses: tuple[str, ...],
     start_block: Any,
     end_block: int | None,
+    where: tuple[str, ...],
 ) -> None:
-    """Subscribe to an event of an ABI (topic0 is computed)."""
-    # Built before connecting: a bad ABI, event or address fails offline, in one line.
+    """Subscribe to events of an ABI (topic0 is computed)."""
+    # Built before connecting: a bad ABI, event, filter or address fails offline, in one line.
     request = subscription_from_abi(
         read_abi(abi_file),
-        event,
+        list(events),
         chain_id=chain_id,
         addresses=addresses,
         start_block=start_block,
         end_block=end_block,
+        where=_where(where) if where else None,
     )
     emit(s.json, run(s, lambda c: c.create_subscription(request)))
 

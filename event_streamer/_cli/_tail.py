@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 
 import click
 
-from .. import EventStreamer, EventStreamerSDKError, StreamingError
+from .. import EventStreamer, EventStreamerSDKError, Reorg, StreamingError
 from ._output import event_line, note, print_event_readably
 from ._runner import (
     Settings,
@@ -143,6 +144,28 @@ async def _until_stopped(
             state.token = batch.resume_token
         if state.done:
             stop.set()
+
+    @sc.on_reorg
+    def void(reorg: Reorg) -> None:
+        # In the data too: whoever reads stdout must undo what it stored above the fork.
+        note(
+            f"reorg: events above block {reorg.fork_block} are void "
+            f"({reorg.void_batch_count} batches); replacements follow"
+        )
+        if state.as_lines and not state.stdout_closed:
+            line = {"type": "reorg", "fork_block": reorg.fork_block}
+            line |= {"void_batch_ids": reorg.void_batch_ids}
+            try:
+                sys.stdout.write(json.dumps(line) + "\n")
+                sys.stdout.flush()
+            except OSError as exc:
+                if not is_closed_pipe(exc):
+                    raise
+                state.close_stdout()
+                stop.set()
+                return
+        state.finished.append(reorg.batch_id)
+        state.token = reorg.resume_token
 
     @sc.on_error
     def report(error: StreamingError) -> None:

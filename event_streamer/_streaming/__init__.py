@@ -27,6 +27,7 @@ from ._handlers import (
     Event,
     EventsHandler,
     HeartbeatHandler,
+    ReorgHandler,
 )
 from ._options import StreamOptions
 from ._session import StreamSession
@@ -47,6 +48,7 @@ __all__ = [
     "HeartbeatHandler",
     "HeartbeatReceived",
     "Reconnect",
+    "ReorgHandler",
     "Report",
     "SendHeartbeat",
     "State",

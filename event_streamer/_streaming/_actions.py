@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .._messages import EventBatch, Heartbeat, StreamingError
+from .._messages import Delivered, Heartbeat, StreamingError
 from ..exceptions import StreamStateError
 
 __all__ = [
@@ -72,9 +72,10 @@ class Finish:
 
 @dataclass(frozen=True, slots=True)
 class Dispatch:
-    """Run the handlers for ``batch``; answer ``batch_handled`` or ``batch_failed``."""
+    """Run the handlers for ``batch`` (events, or a reorg notice for ``on_reorg``); answer
+    ``batch_handled`` or ``batch_failed``."""
 
-    batch: EventBatch
+    batch: Delivered
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Any, Self
 
 import httpx
 
-from .._messages import EventBatch
+from .._messages import Delivered
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
 from ..exceptions import EventStreamerClosedError, EventStreamerSDKError
 from ._actions import Action, State, StreamStateError
@@ -32,6 +32,7 @@ from ._handlers import (
     H,
     Handlers,
     HeartbeatHandler,
+    ReorgHandler,
     current_batch,
 )
 from ._iteration import end_iteration
@@ -112,7 +113,7 @@ class StreamingClient(ServiceCalls):
         self._restart = False  # a handler asked to start again after a stop
         # The current iteration, weakly: a loop left with `break` is then closed by asyncio as
         # soon as the loop lets go of it (connection closed, acks flushed).
-        self._gen: weakref.ref[AsyncGenerator[EventBatch, None]] | None = None
+        self._gen: weakref.ref[AsyncGenerator[Delivered, None]] | None = None
 
     # -- handlers -------------------------------------------------------------------------------
     def on_event(self, event_name: str) -> Callable[[H], H]:
@@ -132,6 +133,13 @@ class StreamingClient(ServiceCalls):
     def on_error(self, handler: ErrorHandler) -> ErrorHandler:
         """Decorator: ``handler(error)`` gets a StreamingError (server-sent or client-side)."""
         self._handlers.errors.append(handler)
+        return handler
+
+    def on_reorg(self, handler: ReorgHandler) -> ReorgHandler:
+        """Decorator: ``handler(reorg)`` gets each :class:`Reorg` notice, before the
+        replacement batches. Undo what was stored above ``reorg.fork_block``; a handler that
+        raises gets the notice again (as a failed batch would)."""
+        self._handlers.reorgs.append(handler)
         return handler
 
     def on_complete(self, handler: CompleteHandler) -> CompleteHandler:
@@ -164,7 +172,7 @@ class StreamingClient(ServiceCalls):
         return self._session.connection_id
 
     @property
-    def current_batch(self) -> EventBatch | None:
+    def current_batch(self) -> Delivered | None:
         """The batch whose handlers are running (inside a handler), else None."""
         return current_batch()
 
@@ -184,7 +192,7 @@ class StreamingClient(ServiceCalls):
                 "the EventStreamer of this streaming client was closed; create a new one"
             )
 
-    def _iteration(self) -> AsyncGenerator[EventBatch, None] | None:
+    def _iteration(self) -> AsyncGenerator[Delivered, None] | None:
         """The iteration in progress, if it is still referenced and not finished."""
         gen = self._gen() if self._gen is not None else None
         return gen if gen is not None and getattr(gen, "ag_frame", None) is not None else None
@@ -307,7 +315,7 @@ class StreamingClient(ServiceCalls):
             self._driver.mark_yielded_handled()
         await self.disconnect()
 
-    def __aiter__(self) -> AsyncGenerator[EventBatch, None]:
+    def __aiter__(self) -> AsyncGenerator[Delivered, None]:
         self._ensure_usable()
         if self._task is not None and not self._task.done():
             raise StreamStateError("this client is already streaming in the background")

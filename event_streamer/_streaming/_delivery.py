@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 
 from .._messages import (
+    Delivered,
     EventBatch,
     Heartbeat,
+    Reorg,
     StreamingError,
     StreamStats,
     UnknownMessage,
@@ -43,7 +45,7 @@ class Delivery:
         self.token = resume_token  # after the last fully handled batch
         self.pinned = False  # resume() asked for a token while a batch was handled: keep it
         self.acks = AckQueue(max_retries=max_ack_retries)
-        self.in_dispatch: EventBatch | None = None
+        self.in_dispatch: Delivered | None = None
         self.attempts: dict[str, int] = {}  # batch id -> failed handler runs
         self.checking = False  # a completion check is out
         self.bounded: bool | None = None  # the subscription has an end_block (None: unknown)
@@ -78,7 +80,7 @@ class Delivery:
             raise StreamStateError("receive_data before the previous chunk was consumed")
         self._lines, self._index = self._decoder.feed(chunk), 0
 
-    def next_message(self) -> EventBatch | Heartbeat | StreamingError | None:
+    def next_message(self) -> Delivered | Heartbeat | StreamingError | None:
         """The next parsed message (unknown types are counted and skipped); None when the
         received bytes are used up. Raises EventStreamerProtocolError on a bad line."""
         lines = self._lines
@@ -90,6 +92,10 @@ class Delivery:
                 self.in_dispatch = message
                 stats.batches += 1
                 stats.events += message.batch_size
+                return message
+            if type(message) is Reorg:  # in the delivery sequence: handled like a batch
+                self.in_dispatch = message
+                stats.reorgs += 1
                 return message
             if type(message) is UnknownMessage:
                 stats.unknown_messages += 1
@@ -108,12 +114,12 @@ class Delivery:
         """Raises TruncatedLineError when the stream ended inside a line."""
         self._decoder.close()
 
-    def end_dispatch(self, batch: EventBatch) -> None:
+    def end_dispatch(self, batch: Delivered) -> None:
         if self.in_dispatch is not batch:
             raise StreamStateError(f"batch {batch.batch_id} is not the one being handled")
         self.in_dispatch = None
 
-    def handled(self, batch: EventBatch) -> None:
+    def handled(self, batch: Delivered) -> None:
         self.end_dispatch(batch)
         if self.attempts:
             self.attempts.pop(batch.batch_id, None)
@@ -125,7 +131,7 @@ class Delivery:
         if self.auto_acknowledge:
             self.acks.add(batch.batch_id)
 
-    def failed(self, batch: EventBatch) -> int:
+    def failed(self, batch: Delivered) -> int:
         """Count a failed handler run; the number of runs that failed so far."""
         self.end_dispatch(batch)
         self.stats.handler_errors += 1

@@ -17,7 +17,7 @@ from collections.abc import AsyncGenerator
 import httpx
 
 from .._errors import transport_error
-from .._messages import EventBatch
+from .._messages import Delivered
 from ..exceptions import EventStreamerSDKError, EventStreamerTimeoutError
 from ._actions import (
     Action,
@@ -63,7 +63,7 @@ class StreamDriver:
         self.handlers = handlers
         self.options = options
         self.connected = asyncio.Event()
-        self.yielded: EventBatch | None = None  # in the async-for body, not handled yet
+        self.yielded: Delivered | None = None  # in the async-for body, not handled yet
         self._http: httpx.AsyncClient | None = None
         self._metadata = options.metadata_header
         self.effects = Effects(self.control, session, handlers, options, wake=self.wake)
@@ -72,7 +72,7 @@ class StreamDriver:
         self.active = False  # a run is in progress (from its first step to its wind-down)
         self.ended = asyncio.Event()  # set once the last run wound down
         self.runner: asyncio.Task[object] | None = None  # the task a run iterates in
-        self.keep: EventBatch | None = None  # stop asked in the body: this batch finishes
+        self.keep: Delivered | None = None  # stop asked in the body: this batch finishes
 
     # -- resources ------------------------------------------------------------------------------
     async def release(self) -> None:
@@ -95,9 +95,9 @@ class StreamDriver:
         self,
         *,
         yield_batches: bool,
-        prior: AsyncGenerator[EventBatch, None] | None = None,
+        prior: AsyncGenerator[Delivered, None] | None = None,
         started: Action | None = None,
-    ) -> AsyncGenerator[EventBatch, None]:
+    ) -> AsyncGenerator[Delivered, None]:
         """Stream until stopped, failed or completed; yield batches when ``yield_batches``.
         ``started``: the first step of a session the caller already started."""
         if prior is not None:
@@ -275,7 +275,7 @@ class StreamDriver:
             await self.effects.stop_acks()
             await self.effects.flush(within=_LEAVING_FLUSH_SECONDS if bounded else None)
 
-    async def _handler_failed(self, batch: EventBatch, error: Exception) -> None:
+    async def _handler_failed(self, batch: Delivered, error: Exception) -> None:
         logger.warning("handler failed on batch %s: %r", batch.batch_id, error)
         now = asyncio.get_running_loop().time()
         await self.effects.apply(self.session.batch_failed(batch, error, now=now))
@@ -303,7 +303,7 @@ class StreamDriver:
             return session.backoff_elapsed()
         return session.next_step()
 
-    def _left_loop(self, batch: EventBatch) -> None:
+    def _left_loop(self, batch: Delivered) -> None:
         """``break`` (or an exception) in the async-for body, without ``async with``."""
         self.yielded = None
         if self.session.in_dispatch is batch:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from .._messages import EventBatch, Heartbeat, StreamingError
+from .._messages import Delivered, Heartbeat, Reorg, StreamingError
 from ..exceptions import EventStreamerValidationError, FieldError
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "EventsHandler",
     "Handlers",
     "HeartbeatHandler",
+    "ReorgHandler",
     "current_batch",
 ]
 
@@ -31,15 +32,16 @@ AllEventsHandler = Callable[[dict[str, list[Event]]], Awaitable[None] | None]
 HeartbeatHandler = Callable[[Heartbeat], Awaitable[None] | None]
 ErrorHandler = Callable[[StreamingError], Awaitable[None] | None]
 CompleteHandler = Callable[[], Awaitable[None] | None]
+ReorgHandler = Callable[[Reorg], Awaitable[None] | None]
 
 H = TypeVar("H", bound=Callable[..., Awaitable[None] | None])
 
-_CURRENT_BATCH: contextvars.ContextVar[EventBatch | None] = contextvars.ContextVar(
+_CURRENT_BATCH: contextvars.ContextVar[Delivered | None] = contextvars.ContextVar(
     "event_streamer_current_batch", default=None
 )
 
 
-def current_batch() -> EventBatch | None:
+def current_batch() -> Delivered | None:
     return _CURRENT_BATCH.get()
 
 
@@ -52,7 +54,7 @@ async def _call(handler: Callable[..., Awaitable[None] | None], *args: Any) -> N
 class Handlers:
     """What to run for each batch, heartbeat, error and completion."""
 
-    __slots__ = ("all_events", "complete", "errors", "events", "heartbeats")
+    __slots__ = ("all_events", "complete", "errors", "events", "heartbeats", "reorgs")
 
     def __init__(self) -> None:
         self.events: dict[str, list[EventsHandler]] = {}
@@ -60,6 +62,7 @@ class Handlers:
         self.heartbeats: list[HeartbeatHandler] = []
         self.errors: list[ErrorHandler] = []
         self.complete: list[CompleteHandler] = []
+        self.reorgs: list[ReorgHandler] = []
 
     def on_event(self, event_name: str) -> Callable[[H], H]:
         if not isinstance(event_name, str) or not event_name:
@@ -73,10 +76,15 @@ class Handlers:
 
         return register
 
-    async def dispatch(self, batch: EventBatch) -> None:
-        """Run the handlers for ``batch`` in order; the first exception propagates."""
+    async def dispatch(self, batch: Delivered) -> None:
+        """Run the handlers for ``batch`` in order; the first exception propagates (a reorg
+        handler's too: the notice comes again, as a failed batch does)."""
         reset = _CURRENT_BATCH.set(batch)
         try:
+            if type(batch) is Reorg:
+                for on_reorg in self.reorgs:
+                    await _call(on_reorg, batch)
+                return
             by_name = self.events
             if by_name:
                 for name, events in batch.events.items():

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator
 
-from .._messages import EventBatch
+from .._messages import Delivered
 from ._driver import StreamDriver
 
 __all__ = ["STOP_WAIT_SECONDS", "end_iteration"]
@@ -18,7 +18,7 @@ STOP_WAIT_SECONDS = 10.0  # how long a stop waits for a loop running in another 
 
 async def end_iteration(
     driver: StreamDriver,
-    gen: AsyncGenerator[EventBatch, None] | None,
+    gen: AsyncGenerator[Delivered, None] | None,
     background: asyncio.Task[None] | None,
 ) -> None:
     """After a stop: let an ``async for`` in progress wind down (its acks flushed).

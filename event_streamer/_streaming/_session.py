@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import collections
 
-from .._messages import EventBatch, Heartbeat, StreamingError, StreamStats
+from .._messages import Delivered, EventBatch, Heartbeat, Reorg, StreamingError, StreamStats
 from .._ndjson import DEFAULT_MAX_LINE_BYTES
 from .._retry import RetryPolicy
 from ..exceptions import EventStreamerConnectionError
@@ -101,7 +101,7 @@ class StreamSession(Chores):
         return self.delivery.acks.ids
 
     @property
-    def in_dispatch(self) -> EventBatch | None:
+    def in_dispatch(self) -> Delivered | None:
         return self.delivery.in_dispatch
 
     def next_step(self) -> Action | None:
@@ -198,7 +198,7 @@ class StreamSession(Chores):
             delivery.drop_lines()  # the connection is over: the rest is moot
             return None
         message = delivery.next_message()
-        if type(message) is EventBatch:
+        if type(message) is EventBatch or type(message) is Reorg:
             return Dispatch(message)
         if type(message) is Heartbeat:
             self.budget.reset()
@@ -210,16 +210,16 @@ class StreamSession(Chores):
             return Report(self._stamp(message))
         return None
 
-    def batch_handled(self, batch: EventBatch) -> None:
+    def batch_handled(self, batch: Delivered) -> None:
         """Every handler (and the async-for body) finished: advance the token, queue the ack."""
         self.delivery.handled(batch)
         self.budget.reset()
 
-    def batch_abandoned(self, batch: EventBatch) -> None:
+    def batch_abandoned(self, batch: Delivered) -> None:
         """The consumer left while holding ``batch``: not handled (it will be redelivered)."""
         self.delivery.end_dispatch(batch)
 
-    def batch_failed(self, batch: EventBatch, error: BaseException, *, now: float) -> list[Action]:
+    def batch_failed(self, batch: Delivered, error: BaseException, *, now: float) -> list[Action]:
         """A handler raised: redeliver from the last handled batch, or fail once poisoned."""
         attempts = self.delivery.failed(batch)
         message = f"handler failed on batch {batch.batch_id} (attempt {attempts}): {error!r}"

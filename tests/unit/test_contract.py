@@ -105,8 +105,13 @@ def test_stream_messages_are_discriminated_by_type() -> None:
     schemas = spec()["components"]["schemas"]
     message = schemas["StreamMessage"]
     assert message["discriminator"]["propertyName"] == "type"
-    assert set(message["discriminator"]["mapping"]) == {"event_batch", "heartbeat", "error"}
-    for name in ("EventBatchMessage", "HeartbeatMessage", "ErrorMessage"):
+    assert set(message["discriminator"]["mapping"]) == {
+        "event_batch",
+        "heartbeat",
+        "error",
+        "reorg",
+    }
+    for name in ("EventBatchMessage", "HeartbeatMessage", "ErrorMessage", "ReorgMessage"):
         assert "type" in schemas[name]["required"]
 
 

@@ -68,6 +68,8 @@ from .heartbeat_message_type import HeartbeatMessageType
 from .ingest_lease import IngestLease
 from .last_processed_block_response import LastProcessedBlockResponse
 from .processing_status_response import ProcessingStatusResponse
+from .reorg_message import ReorgMessage
+from .reorg_message_type import ReorgMessageType
 from .rpc_client_status import RpcClientStatus
 from .start_block_tag import StartBlockTag
 from .stream_event import StreamEvent
@@ -130,6 +132,8 @@ __all__ = (
     "IngestLease",
     "LastProcessedBlockResponse",
     "ProcessingStatusResponse",
+    "ReorgMessage",
+    "ReorgMessageType",
     "RpcClientStatus",
     "StartBlockTag",
     "StreamEvent",

@@ -27,7 +27,8 @@ class SubscriptionResponse:
             'indexed': False}]}, 'addresses': ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], 'start_block': 0, 'end_block':
             None, 'last_processed_block': 120, 'chain_id': 31337, 'subscriber_id': 'my-app', 'is_streaming': True,
             'streaming_status': 'active', 'resume_token': 'rt_eyJzIjoxLCJwIjo0fQ.c2lnbmF0dXJl', 'last_event_id': None,
-            'events_delivered': 400, 'created_at': '2026-11-27T10:30:00Z', 'updated_at': '2026-11-27T10:31:00Z'}
+            'events_delivered': 400, 'created_at': '2026-11-27T10:30:00Z', 'updated_at': '2026-11-27T10:31:00Z',
+            'extra_events': [], 'topics': None}
 
     Attributes:
         id (int):
@@ -49,6 +50,13 @@ class SubscriptionResponse:
         last_processed_block (int | None | Unset): Last block whose events are stored for delivery.
         resume_token (None | str | Unset): Token after the last acknowledged batch.
         last_event_id (None | str | Unset):
+        extra_events (list[ABIEvent] | None | Unset): Further events streamed by the same subscription (at most 15, each
+            with its own topic0; not anonymous; null or absent: none). Batches key events by name, or by canonical signature
+            where two events of the subscription share a name.
+        topics (list[list[str] | None | str] | None | Unset): Indexed-argument filter: topic1..topic3 in order (at most
+            3 positions; trailing ones may be left out). A log matches when each constrained position equals one of its
+            alternatives. It applies to every event of the subscription. Example: [None,
+            '0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8'].
     """
 
     id: int
@@ -69,6 +77,12 @@ class SubscriptionResponse:
     )
     resume_token: None | str = _attrs_field(default=None, converter=unset_to_none)
     last_event_id: None | str = _attrs_field(default=None, converter=unset_to_none)
+    extra_events: list[ABIEvent] | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
+    topics: list[list[str] | None | str] | None = _attrs_field(
+        default=None, converter=unset_to_none
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -120,6 +134,41 @@ class SubscriptionResponse:
         else:
             last_event_id = self.last_event_id
 
+        extra_events: list[dict[str, Any]] | None | Unset
+        if isinstance(self.extra_events, Unset):
+            extra_events = UNSET
+        elif isinstance(self.extra_events, list):
+            extra_events = []
+            for componentsschemas_extra_events_type_0_item_data in self.extra_events:
+                componentsschemas_extra_events_type_0_item = (
+                    componentsschemas_extra_events_type_0_item_data.to_dict()
+                )
+                extra_events.append(componentsschemas_extra_events_type_0_item)
+
+        else:
+            extra_events = self.extra_events
+
+        topics: list[list[str] | None | str] | None | Unset
+        if isinstance(self.topics, Unset):
+            topics = UNSET
+        elif isinstance(self.topics, list):
+            topics = []
+            for componentsschemas_topic_filter_type_0_item_data in self.topics:
+                componentsschemas_topic_filter_type_0_item: list[str] | None | str
+                if isinstance(componentsschemas_topic_filter_type_0_item_data, list):
+                    componentsschemas_topic_filter_type_0_item = (
+                        componentsschemas_topic_filter_type_0_item_data
+                    )
+
+                else:
+                    componentsschemas_topic_filter_type_0_item = (
+                        componentsschemas_topic_filter_type_0_item_data
+                    )
+                topics.append(componentsschemas_topic_filter_type_0_item)
+
+        else:
+            topics = self.topics
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -145,6 +194,10 @@ class SubscriptionResponse:
             field_dict["resume_token"] = resume_token
         if last_event_id is not UNSET and last_event_id is not None:
             field_dict["last_event_id"] = last_event_id
+        if extra_events is not UNSET and extra_events is not None:
+            field_dict["extra_events"] = extra_events
+        if topics is not UNSET and topics is not None:
+            field_dict["topics"] = topics
 
         return field_dict
 
@@ -213,6 +266,82 @@ class SubscriptionResponse:
 
         last_event_id = _parse_last_event_id(d.pop("last_event_id", UNSET))
 
+        def _parse_extra_events(data: object) -> list[ABIEvent] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_extra_events_type_0 = []
+                _componentsschemas_extra_events_type_0 = data
+                for (
+                    componentsschemas_extra_events_type_0_item_data
+                ) in _componentsschemas_extra_events_type_0:
+                    componentsschemas_extra_events_type_0_item = ABIEvent.from_dict(
+                        componentsschemas_extra_events_type_0_item_data
+                    )
+
+                    componentsschemas_extra_events_type_0.append(
+                        componentsschemas_extra_events_type_0_item
+                    )
+
+                return componentsschemas_extra_events_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ABIEvent] | None | Unset, data)
+
+        extra_events = _parse_extra_events(d.pop("extra_events", UNSET))
+
+        def _parse_topics(data: object) -> list[list[str] | None | str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_topic_filter_type_0 = []
+                _componentsschemas_topic_filter_type_0 = data
+                for (
+                    componentsschemas_topic_filter_type_0_item_data
+                ) in _componentsschemas_topic_filter_type_0:
+
+                    def _parse_componentsschemas_topic_filter_type_0_item(
+                        data: object,
+                    ) -> list[str] | None | str:
+                        if data is None:
+                            return data
+                        try:
+                            if not isinstance(data, list):
+                                raise TypeError()
+                            componentsschemas_topic_position_type_2 = cast(
+                                list[str], data
+                            )
+
+                            return componentsschemas_topic_position_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(list[str] | None | str, data)
+
+                    componentsschemas_topic_filter_type_0_item = (
+                        _parse_componentsschemas_topic_filter_type_0_item(
+                            componentsschemas_topic_filter_type_0_item_data
+                        )
+                    )
+
+                    componentsschemas_topic_filter_type_0.append(
+                        componentsschemas_topic_filter_type_0_item
+                    )
+
+                return componentsschemas_topic_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[list[str] | None | str] | None | Unset, data)
+
+        topics = _parse_topics(d.pop("topics", UNSET))
+
         subscription_response = cls(
             id=id,
             topic0=topic0,
@@ -230,6 +359,8 @@ class SubscriptionResponse:
             last_processed_block=last_processed_block,
             resume_token=resume_token,
             last_event_id=last_event_id,
+            extra_events=extra_events,
+            topics=topics,
         )
 
         subscription_response.additional_properties = d

@@ -35,6 +35,13 @@ class SubscriptionUpdate:
         subscriber_id (str | Unset):
         is_streaming (bool | Unset):
         streaming_status (str | Unset):
+        extra_events (list[ABIEvent] | None | Unset): Further events streamed by the same subscription (at most 15, each
+            with its own topic0; not anonymous; null or absent: none). Batches key events by name, or by canonical signature
+            where two events of the subscription share a name.
+        topics (list[list[str] | None | str] | None | Unset): Indexed-argument filter: topic1..topic3 in order (at most
+            3 positions; trailing ones may be left out). A log matches when each constrained position equals one of its
+            alternatives. It applies to every event of the subscription. Example: [None,
+            '0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8'].
     """
 
     topic0: str | Unset = UNSET
@@ -46,6 +53,8 @@ class SubscriptionUpdate:
     subscriber_id: str | Unset = UNSET
     is_streaming: bool | Unset = UNSET
     streaming_status: str | Unset = UNSET
+    extra_events: list[ABIEvent] | None | Unset = UNSET
+    topics: list[list[str] | None | str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -78,6 +87,41 @@ class SubscriptionUpdate:
 
         streaming_status = self.streaming_status
 
+        extra_events: list[dict[str, Any]] | None | Unset
+        if isinstance(self.extra_events, Unset):
+            extra_events = UNSET
+        elif isinstance(self.extra_events, list):
+            extra_events = []
+            for componentsschemas_extra_events_type_0_item_data in self.extra_events:
+                componentsschemas_extra_events_type_0_item = (
+                    componentsschemas_extra_events_type_0_item_data.to_dict()
+                )
+                extra_events.append(componentsschemas_extra_events_type_0_item)
+
+        else:
+            extra_events = self.extra_events
+
+        topics: list[list[str] | None | str] | None | Unset
+        if isinstance(self.topics, Unset):
+            topics = UNSET
+        elif isinstance(self.topics, list):
+            topics = []
+            for componentsschemas_topic_filter_type_0_item_data in self.topics:
+                componentsschemas_topic_filter_type_0_item: list[str] | None | str
+                if isinstance(componentsschemas_topic_filter_type_0_item_data, list):
+                    componentsschemas_topic_filter_type_0_item = (
+                        componentsschemas_topic_filter_type_0_item_data
+                    )
+
+                else:
+                    componentsschemas_topic_filter_type_0_item = (
+                        componentsschemas_topic_filter_type_0_item_data
+                    )
+                topics.append(componentsschemas_topic_filter_type_0_item)
+
+        else:
+            topics = self.topics
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -99,6 +143,10 @@ class SubscriptionUpdate:
             field_dict["is_streaming"] = is_streaming
         if streaming_status is not UNSET:
             field_dict["streaming_status"] = streaming_status
+        if extra_events is not UNSET:
+            field_dict["extra_events"] = extra_events
+        if topics is not UNSET:
+            field_dict["topics"] = topics
 
         return field_dict
 
@@ -137,6 +185,82 @@ class SubscriptionUpdate:
 
         streaming_status = d.pop("streaming_status", UNSET)
 
+        def _parse_extra_events(data: object) -> list[ABIEvent] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_extra_events_type_0 = []
+                _componentsschemas_extra_events_type_0 = data
+                for (
+                    componentsschemas_extra_events_type_0_item_data
+                ) in _componentsschemas_extra_events_type_0:
+                    componentsschemas_extra_events_type_0_item = ABIEvent.from_dict(
+                        componentsschemas_extra_events_type_0_item_data
+                    )
+
+                    componentsschemas_extra_events_type_0.append(
+                        componentsschemas_extra_events_type_0_item
+                    )
+
+                return componentsschemas_extra_events_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ABIEvent] | None | Unset, data)
+
+        extra_events = _parse_extra_events(d.pop("extra_events", UNSET))
+
+        def _parse_topics(data: object) -> list[list[str] | None | str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_topic_filter_type_0 = []
+                _componentsschemas_topic_filter_type_0 = data
+                for (
+                    componentsschemas_topic_filter_type_0_item_data
+                ) in _componentsschemas_topic_filter_type_0:
+
+                    def _parse_componentsschemas_topic_filter_type_0_item(
+                        data: object,
+                    ) -> list[str] | None | str:
+                        if data is None:
+                            return data
+                        try:
+                            if not isinstance(data, list):
+                                raise TypeError()
+                            componentsschemas_topic_position_type_2 = cast(
+                                list[str], data
+                            )
+
+                            return componentsschemas_topic_position_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(list[str] | None | str, data)
+
+                    componentsschemas_topic_filter_type_0_item = (
+                        _parse_componentsschemas_topic_filter_type_0_item(
+                            componentsschemas_topic_filter_type_0_item_data
+                        )
+                    )
+
+                    componentsschemas_topic_filter_type_0.append(
+                        componentsschemas_topic_filter_type_0_item
+                    )
+
+                return componentsschemas_topic_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[list[str] | None | str] | None | Unset, data)
+
+        topics = _parse_topics(d.pop("topics", UNSET))
+
         subscription_update = cls(
             topic0=topic0,
             event_signature=event_signature,
@@ -147,6 +271,8 @@ class SubscriptionUpdate:
             subscriber_id=subscriber_id,
             is_streaming=is_streaming,
             streaming_status=streaming_status,
+            extra_events=extra_events,
+            topics=topics,
         )
 
         subscription_update.additional_properties = d

@@ -93,8 +93,11 @@ def sync_detailed(
     """Open an NDJSON event stream (served by the SDK's hand layer, not the generated client)
 
      One JSON object per line (`\\n`-separated, UTF-8), each a `StreamMessage` discriminated by
-    `type`: `event_batch`, `heartbeat` or `error`. Unacknowledged batches are sent first, from
-    the resume position, then new ones as they are produced. The `X-Connection-Id` response
+    `type`: `event_batch`, `heartbeat`, `error` or `reorg`. Unacknowledged batches are sent
+    first, from the resume position, then new ones as they are produced. A `reorg` message
+    sits in that same sequence: it comes before the replacement batches, and again on a
+    later stream until it (or a batch after it) is acknowledged. Clients ignore message types
+    they do not know. The `X-Connection-Id` response
     header names the connection used by the ack and heartbeat endpoints.
 
     Args:
@@ -130,8 +133,11 @@ def sync(
     """Open an NDJSON event stream (served by the SDK's hand layer, not the generated client)
 
      One JSON object per line (`\\n`-separated, UTF-8), each a `StreamMessage` discriminated by
-    `type`: `event_batch`, `heartbeat` or `error`. Unacknowledged batches are sent first, from
-    the resume position, then new ones as they are produced. The `X-Connection-Id` response
+    `type`: `event_batch`, `heartbeat`, `error` or `reorg`. Unacknowledged batches are sent
+    first, from the resume position, then new ones as they are produced. A `reorg` message
+    sits in that same sequence: it comes before the replacement batches, and again on a
+    later stream until it (or a batch after it) is acknowledged. Clients ignore message types
+    they do not know. The `X-Connection-Id` response
     header names the connection used by the ack and heartbeat endpoints.
 
     Args:
@@ -162,8 +168,11 @@ async def asyncio_detailed(
     """Open an NDJSON event stream (served by the SDK's hand layer, not the generated client)
 
      One JSON object per line (`\\n`-separated, UTF-8), each a `StreamMessage` discriminated by
-    `type`: `event_batch`, `heartbeat` or `error`. Unacknowledged batches are sent first, from
-    the resume position, then new ones as they are produced. The `X-Connection-Id` response
+    `type`: `event_batch`, `heartbeat`, `error` or `reorg`. Unacknowledged batches are sent
+    first, from the resume position, then new ones as they are produced. A `reorg` message
+    sits in that same sequence: it comes before the replacement batches, and again on a
+    later stream until it (or a batch after it) is acknowledged. Clients ignore message types
+    they do not know. The `X-Connection-Id` response
     header names the connection used by the ack and heartbeat endpoints.
 
     Args:
@@ -197,8 +206,11 @@ async def asyncio(
     """Open an NDJSON event stream (served by the SDK's hand layer, not the generated client)
 
      One JSON object per line (`\\n`-separated, UTF-8), each a `StreamMessage` discriminated by
-    `type`: `event_batch`, `heartbeat` or `error`. Unacknowledged batches are sent first, from
-    the resume position, then new ones as they are produced. The `X-Connection-Id` response
+    `type`: `event_batch`, `heartbeat`, `error` or `reorg`. Unacknowledged batches are sent
+    first, from the resume position, then new ones as they are produced. A `reorg` message
+    sits in that same sequence: it comes before the replacement batches, and again on a
+    later stream until it (or a batch after it) is acknowledged. Clients ignore message types
+    they do not know. The `X-Connection-Id` response
     header names the connection used by the ack and heartbeat endpoints.
 
     Args:

@@ -105,7 +105,11 @@ def sync_detailed(
             'type': 'address', 'indexed': True}, {'name': 'to', 'type': 'address', 'indexed': True},
             {'name': 'value', 'type': 'uint256', 'indexed': False}]}, 'addresses':
             ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], 'start_block': 0, 'end_block': None,
-            'chain_id': 31337, 'subscriber_id': 'my-app'}.
+            'chain_id': 31337, 'subscriber_id': 'my-app', 'extra_events': [{'type': 'event', 'name':
+            'Approval', 'anonymous': False, 'inputs': [{'name': 'owner', 'type': 'address', 'indexed':
+            True}, {'name': 'spender', 'type': 'address', 'indexed': True}, {'name': 'value', 'type':
+            'uint256', 'indexed': False}]}], 'topics':
+            ['0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +144,11 @@ def sync(
             'type': 'address', 'indexed': True}, {'name': 'to', 'type': 'address', 'indexed': True},
             {'name': 'value', 'type': 'uint256', 'indexed': False}]}, 'addresses':
             ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], 'start_block': 0, 'end_block': None,
-            'chain_id': 31337, 'subscriber_id': 'my-app'}.
+            'chain_id': 31337, 'subscriber_id': 'my-app', 'extra_events': [{'type': 'event', 'name':
+            'Approval', 'anonymous': False, 'inputs': [{'name': 'owner', 'type': 'address', 'indexed':
+            True}, {'name': 'spender', 'type': 'address', 'indexed': True}, {'name': 'value', 'type':
+            'uint256', 'indexed': False}]}], 'topics':
+            ['0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +178,11 @@ async def asyncio_detailed(
             'type': 'address', 'indexed': True}, {'name': 'to', 'type': 'address', 'indexed': True},
             {'name': 'value', 'type': 'uint256', 'indexed': False}]}, 'addresses':
             ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], 'start_block': 0, 'end_block': None,
-            'chain_id': 31337, 'subscriber_id': 'my-app'}.
+            'chain_id': 31337, 'subscriber_id': 'my-app', 'extra_events': [{'type': 'event', 'name':
+            'Approval', 'anonymous': False, 'inputs': [{'name': 'owner', 'type': 'address', 'indexed':
+            True}, {'name': 'spender', 'type': 'address', 'indexed': True}, {'name': 'value', 'type':
+            'uint256', 'indexed': False}]}], 'topics':
+            ['0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +215,11 @@ async def asyncio(
             'type': 'address', 'indexed': True}, {'name': 'to', 'type': 'address', 'indexed': True},
             {'name': 'value', 'type': 'uint256', 'indexed': False}]}, 'addresses':
             ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], 'start_block': 0, 'end_block': None,
-            'chain_id': 31337, 'subscriber_id': 'my-app'}.
+            'chain_id': 31337, 'subscriber_id': 'my-app', 'extra_events': [{'type': 'event', 'name':
+            'Approval', 'anonymous': False, 'inputs': [{'name': 'owner', 'type': 'address', 'indexed':
+            True}, {'name': 'spender', 'type': 'address', 'indexed': True}, {'name': 'value', 'type':
+            'uint256', 'indexed': False}]}], 'topics':
+            ['0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
