@@ -19,6 +19,8 @@ __all__ = [
     "SUBSCRIPTION_FIELDS",
     "AckResult",
     "ChainRow",
+    "IngestLease",
+    "LeaseLost",
     "NewBatch",
     "NewChain",
     "NewSubscription",
@@ -147,6 +149,22 @@ class StorageBusy(Exception):
     """The store is locked by another writer past its busy timeout (the API answers 503)."""
 
 
+@dataclass(frozen=True, slots=True)
+class IngestLease:
+    """Who ingests a chain: one instance at a time, fenced by a token that grows on every
+    hand-over."""
+
+    chain_id: int
+    owner: str  # instance id
+    token: int  # fencing token: +1 each time the lease changes owner (unchanged on renewal)
+    expires_at: float  # unix seconds (the backend's clock: SQLite time.time(), PostgreSQL now())
+
+
+class LeaseLost(Exception):
+    """A fenced write found the chain's lease held by another owner or token: nothing was
+    written."""
+
+
 class Storage(Protocol):
     """Durable state. Every write is committed before its call returns.
 
@@ -231,13 +249,17 @@ class Storage(Protocol):
         batches: Sequence[NewBatch],
         last_block: int,
         block_hashes: Sequence[tuple[int, str]],
+        *,
+        fence: IngestLease | None = None,
     ) -> None:
         """Persist ``batches`` (next seqs, in order) and move the cursor to ``last_block``.
 
         One transaction: batches and cursor commit together or not at all. ``block_hashes`` are
         the (block, hash) pairs seen, kept for reorg detection over a bounded window; the hash
         of ``last_block``, when given, becomes the subscription's ``last_block_hash``. A deleted
-        subscription makes this a no-op.
+        subscription makes this a no-op. ``fence``: the same transaction first checks that the
+        subscription's chain lease still has that owner and token, else raises
+        :class:`LeaseLost` and writes nothing.
         """
         ...
 
@@ -282,11 +304,13 @@ class Storage(Protocol):
         """Recently processed (block, hash) pairs, newest first (for reorg detection)."""
         ...
 
-    async def rewind(self, subscription_id: int, block_number: int) -> None:
+    async def rewind(
+        self, subscription_id: int, block_number: int, *, fence: IngestLease | None = None
+    ) -> None:
         """Move the cursor back to ``block_number`` (a reorg's fork point), forgetting later hashes.
 
         Batches already stored stay (acknowledged or not): a consumer sees the re-scanned
-        range again as new batches.
+        range again as new batches. ``fence``: as for :meth:`store_range`.
         """
         ...
 
@@ -298,4 +322,29 @@ class Storage(Protocol):
 
     async def decode_error_count(self, subscription_id: int) -> int:
         """How many decode errors are recorded for the subscription."""
+        ...
+
+    # -- several instances: ingestion leases and commit wake-ups --------------------------------
+    async def acquire_lease(self, chain_id: int, owner: str, ttl: float) -> IngestLease | None:
+        """Take the chain's ingestion lease for ``owner`` for ``ttl`` seconds, or renew it if
+        ``owner`` holds it. None when another owner holds an unexpired lease. Atomic (one
+        transaction)."""
+        ...
+
+    async def release_lease(self, chain_id: int, owner: str) -> None:
+        """Let the lease expire now if ``owner`` holds it (clean shutdown: a peer takes over at
+        once)."""
+        ...
+
+    async def get_lease(self, chain_id: int) -> IngestLease | None:
+        """The chain's current lease (possibly expired), or None if never taken."""
+        ...
+
+    def add_commit_listener(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(subscription_id)`` on the event loop after batches for that
+        subscription commit: for this instance's commits always, and for other instances' commits
+        where the backend can tell (PostgreSQL: LISTEN/NOTIFY on channel
+        ``event_streamer_commits`` with the id as payload; SQLite: local commits only, other
+        processes are found by the service's polling fallback). Callbacks must not block; an
+        exception in one is logged and ignored."""
         ...
