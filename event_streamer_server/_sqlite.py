@@ -3,6 +3,14 @@
 One connection, owned by one worker thread (sqlite3 objects are thread-bound); every call runs
 there, so writes are serialised. WAL journal, ``synchronous=FULL`` so a commit that returned is
 on disk. The schema is versioned with ``PRAGMA user_version``; migrations run at start-up.
+
+Several processes may share one file (several service instances on one machine): every
+read-modify-write runs in one ``BEGIN IMMEDIATE`` transaction (the file's write lock, waited for
+up to the busy timeout), counters such as a subscription's next batch seq live in the file, not in
+the process, and each migration re-reads the schema version under that lock, so instances that
+start together apply it once. Ingestion leases (``ingest_leases``) are taken and checked the
+same way; commit listeners hear this process's commits only (other processes' commits are found
+by the service's polling fallback).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import json
 import logging
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -26,6 +35,8 @@ from ._storage import (
     SUBSCRIPTION_FIELDS,
     AckResult,
     ChainRow,
+    IngestLease,
+    LeaseLost,
     NewBatch,
     NewChain,
     NewSubscription,
@@ -105,6 +116,7 @@ class SQLiteStorage:
         self._db: sqlite3.Connection | None = None
         self._acks: list[_PendingAck] = []  # waiting for the next ack transaction
         self._ack_task: asyncio.Task[None] | None = None
+        self._listeners: list[Callable[[int], None]] = []
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -129,23 +141,28 @@ class SQLiteStorage:
     def open(self) -> None:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
         db.row_factory = _record
+        # Start-up waits for other processes on the file too (switching to WAL, migrating).
+        db.execute(f"PRAGMA busy_timeout={max(5000, int(self.busy_timeout * 1000))}")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")
         # A checkpointed WAL is cut back to this size (else it keeps its largest size forever).
         db.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
-        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
         self._db = db
         self._incremental_vacuum(db)
-        version = self.schema_version
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            logger.info("migrating %s to schema version %d", self.path, number)
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if self.schema_version >= number:
+                continue
             with self._transaction():
+                # Re-read under the write lock: another instance may have just applied it.
+                if self.schema_version >= number:
+                    continue
+                logger.info("migrating %s to schema version %d", self.path, number)
                 for statement in script.split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={number}")
+        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
 
     def _incremental_vacuum(self, db: sqlite3.Connection) -> None:
         """Let deleted pages go back to the file system (retention keeps the file bounded).
@@ -308,21 +325,40 @@ class SQLiteStorage:
         return cursor.rowcount > 0
 
     # -- delivery --------------------------------------------------------------------------------
-    @on_db_thread
-    def store_range(
+    async def store_range(
         self,
         subscription_id: int,
         batches: Sequence[NewBatch],
         last_block: int,
         block_hashes: Sequence[tuple[int, str]],
+        *,
+        fence: IngestLease | None = None,
     ) -> None:
+        stored = await self._store_range(
+            subscription_id, batches, last_block, block_hashes, fence=fence
+        )
+        if stored:
+            self._committed(subscription_id)
+
+    @on_db_thread
+    def _store_range(
+        self,
+        subscription_id: int,
+        batches: Sequence[NewBatch],
+        last_block: int,
+        block_hashes: Sequence[tuple[int, str]],
+        *,
+        fence: IngestLease | None,
+    ) -> bool:
+        """The transaction of :meth:`store_range`; True when batches were stored."""
         now = now_iso()
         with self._transaction() as db:
+            self._check_fence(db, fence)
             row = db.execute(
                 "SELECT next_seq FROM subscriptions WHERE id = ?", (subscription_id,)
             ).fetchone()
             if row is None:
-                return  # deleted meanwhile: nothing to store
+                return False  # deleted meanwhile: nothing to store
             seq = int(row["next_seq"])
             db.executemany(
                 "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
@@ -356,6 +392,7 @@ class SQLiteStorage:
                 "last_block_hash = COALESCE(?, last_block_hash), updated_at = ? WHERE id = ?",
                 (seq + len(batches), last_block, last_hash, now, subscription_id),
             )
+        return bool(batches)
 
     @on_db_thread
     def unacked_batches(
@@ -537,8 +574,11 @@ class SQLiteStorage:
         return [(int(r["block_number"]), str(r["block_hash"])) for r in rows]
 
     @on_db_thread
-    def rewind(self, subscription_id: int, block_number: int) -> None:
+    def rewind(
+        self, subscription_id: int, block_number: int, *, fence: IngestLease | None = None
+    ) -> None:
         with self._transaction() as db:
+            self._check_fence(db, fence)
             db.execute(
                 "DELETE FROM processed_blocks WHERE subscription_id = ? AND block_number > ?",
                 (subscription_id, block_number),
@@ -582,3 +622,79 @@ class SQLiteStorage:
             "SELECT COUNT(*) AS n FROM decode_errors WHERE subscription_id = ?", (subscription_id,)
         ).fetchone()
         return int(row["n"])
+
+    # -- several instances -----------------------------------------------------------------------
+    @staticmethod
+    def _lease(row: Record | None) -> IngestLease | None:
+        if row is None:
+            return None
+        return IngestLease(
+            int(row["chain_id"]), str(row["owner"]), int(row["token"]), float(row["expires_at"])
+        )
+
+    def _check_fence(self, db: sqlite3.Connection, fence: IngestLease | None) -> None:
+        """Inside a write transaction: raise LeaseLost unless ``fence`` still holds the lease."""
+        if fence is None:
+            return
+        row = db.execute(
+            "SELECT owner, token FROM ingest_leases WHERE chain_id = ?", (fence.chain_id,)
+        ).fetchone()
+        if row is None or row["owner"] != fence.owner or int(row["token"]) != fence.token:
+            raise LeaseLost(
+                f"chain {fence.chain_id}: lease token {fence.token} of {fence.owner} "
+                f"is no longer current"
+            )
+
+    @on_db_thread
+    def acquire_lease(self, chain_id: int, owner: str, ttl: float) -> IngestLease | None:
+        with self._transaction() as db:
+            now = time.time()
+            current = self._lease(
+                db.execute(
+                    "SELECT chain_id, owner, token, expires_at FROM ingest_leases "
+                    "WHERE chain_id = ?",
+                    (chain_id,),
+                ).fetchone()
+            )
+            if current is None:
+                token = 1
+            elif current.owner == owner:
+                token = current.token  # a renewal keeps the token
+            elif current.expires_at <= now:
+                token = current.token + 1  # a hand-over: writes fenced by the old token fail
+            else:
+                return None
+            db.execute(
+                "INSERT INTO ingest_leases (chain_id, owner, token, expires_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (chain_id) DO UPDATE SET "
+                "owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at",
+                (chain_id, owner, token, now + ttl),
+            )
+            return IngestLease(chain_id, owner, token, now + ttl)
+
+    @on_db_thread
+    def release_lease(self, chain_id: int, owner: str) -> None:
+        self.db.execute(
+            "UPDATE ingest_leases SET expires_at = MIN(expires_at, ?) "
+            "WHERE chain_id = ? AND owner = ?",
+            (time.time(), chain_id, owner),
+        )
+
+    @on_db_thread
+    def get_lease(self, chain_id: int) -> IngestLease | None:
+        return self._lease(
+            self.db.execute(
+                "SELECT chain_id, owner, token, expires_at FROM ingest_leases WHERE chain_id = ?",
+                (chain_id,),
+            ).fetchone()
+        )
+
+    def add_commit_listener(self, callback: Callable[[int], None]) -> None:
+        self._listeners.append(callback)
+
+    def _committed(self, subscription_id: int) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(subscription_id)
+            except Exception:
+                logger.exception("commit listener %r failed", callback)

@@ -98,4 +98,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX api_keys_by_id ON api_keys (key_id);
     """,
+    # 6: several instances on one store (issue 18): who ingests each chain, fenced by a token
+    # that grows on every hand-over (no foreign key: a lease may name a chain not created yet)
+    """
+    CREATE TABLE ingest_leases (
+        chain_id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        token INTEGER NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    """,
 ]
