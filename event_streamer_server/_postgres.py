@@ -20,10 +20,12 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
-from asyncpg.pool import PoolConnectionProxy
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
 
 from ._postgres_schema import MIGRATIONS
 from ._principals import StoredKey
@@ -56,7 +58,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R", ChainRow, SubscriptionRow)
 # One pooled connection, inside a transaction where a call needs one.
-Conn = PoolConnectionProxy[asyncpg.Record]
+Conn: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
 
 DEFAULT_POOL_SIZE = 10  # connections per service instance
 COMMIT_CHANNEL = "event_streamer_commits"  # NOTIFY channel; payload: the subscription id
