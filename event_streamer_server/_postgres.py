@@ -236,7 +236,7 @@ class PostgresStorage:
         task, self._listen_task = self._listen_task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         pool, self._pool = self._pool, None
         if pool is not None:
@@ -829,6 +829,9 @@ class PostgresStorage:
                 raise
             except _LISTEN_ERRORS as err:
                 logger.warning("commit listener connection lost (%s); reconnecting", err)
+            except Exception:
+                # The wake-up path must outlive any driver surprise (polling covers the gap).
+                logger.exception("commit listener connection failed; reconnecting")
             finally:
                 if conn is not None and not conn.is_closed():
                     conn.terminate()

@@ -3,6 +3,7 @@ server of ``tests/_pg.py``, and what happens while PostgreSQL itself restarts.""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -148,9 +149,11 @@ async def test_store_fails_typed_during_an_outage_and_recovers(
         other = PostgresStorage(url, pool_size=1)
         await other.open()
         try:
+            sent = itertools.count()
 
             async def heard_other() -> bool:
-                await other.store_range(sub.id, [NewBatch(f"b{len(heard)}", b"{}", 1, 1, 1)], 1, [])
+                batch = NewBatch(f"b{next(sent)}", b"{}", 1, 1, 1)
+                await other.store_range(sub.id, [batch], 1, [])
                 return sub.id in heard
 
             await until(heard_other, within=20, what="a NOTIFY from the other store")
