@@ -80,8 +80,8 @@ class EmbeddedPostgres:
         self.port = port or free_port()
         self.durable = durable
         self._process: subprocess.Popen[bytes] | None = None
-        self._user = _run_as()
         self._bin = _bin_dir()
+        self._user = _run_as()
 
     @property
     def pid(self) -> int | None:
