@@ -23,9 +23,12 @@ from typing import Any
 
 import httpx
 
+from ._postgres_embedded import EmbeddedPostgres, EmbeddedPostgresMissing
 from .devchain import Anvil, start_anvil, stop_process
 
 __all__ = [
+    "EmbeddedPostgres",
+    "EmbeddedPostgresMissing",
     "LocalStack",
     "ServiceProcess",
     "StartupError",

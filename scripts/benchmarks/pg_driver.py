@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from event_streamer_server._postgres_embedded import EmbeddedPostgres
+from event_streamer_server.testing import EmbeddedPostgres
 
 ROUNDS = 200
 EVENTS = b'{"Transfer":[' + b",".join([b'{"from":"0x' + b"ab" * 20 + b'","value":"1"}'] * 5) + b"]}"

@@ -16,7 +16,7 @@ import pytest
 from event_streamer import EventStreamer
 from event_streamer_server._postgres import PostgresStorage, StorageUnavailable
 from event_streamer_server._postgres_embedded import EmbeddedPostgres
-from event_streamer_server._storage import NewBatch
+from event_streamer_server._storage import NewBatch, StorageBusy
 from event_streamer_server.devchain import DevChain, start_anvil
 from event_streamer_server.testing import LocalStack, register_chain, start_service
 from tests._pg import PgServer, pg_server
@@ -159,5 +159,18 @@ async def test_store_fails_typed_during_an_outage_and_recovers(
             await until(heard_other, within=20, what="a NOTIFY from the other store")
         finally:
             await other.close()
+    finally:
+        await store.close()
+
+
+async def test_pool_exhaustion_is_busy_with_a_clear_message(pg_server: PgServer) -> None:
+    store = PostgresStorage(pg_server.database(), pool_size=1, acquire_timeout=0.2)
+    await store.open()
+    try:
+        async with store.pool.acquire():  # the only connection, held elsewhere
+            with pytest.raises(StorageBusy, match="pool of 1") as err:
+                await store.list_chains()
+            assert not isinstance(err.value, StorageUnavailable)
+        assert await store.list_chains() == []  # free again: served
     finally:
         await store.close()
