@@ -196,7 +196,7 @@ class PostgresStorage:
         try:
             self._pool = await asyncpg.create_pool(
                 self.url,
-                min_size=1,
+                min_size=0,  # no floor to restore (and log) while the server is down
                 max_size=self.pool_size,
                 command_timeout=self.command_timeout,
                 init=self._init_connection,
