@@ -13,13 +13,14 @@ import itertools
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from event_streamer_server._postgres_embedded import EmbeddedPostgres, EmbeddedPostgresMissing
 
-__all__ = ["PgServer", "pg_server"]
+__all__ = ["PgServer", "StartedPostgres", "pg_server", "start"]
 
 _numbers = itertools.count(1)
 
@@ -37,6 +38,30 @@ class PgServer:
     def socket_url(self, url: str) -> str:
         """The unix-socket form of a TCP URL from :meth:`database`."""
         return self.server.socket_url(url.rsplit("/", 1)[-1])
+
+
+@dataclass
+class StartedPostgres:
+    """A server started by :func:`start` (scripts: soaks, benchmarks) and its database URL."""
+
+    server: EmbeddedPostgres
+    url: str
+
+    def stop(self) -> None:
+        """Stop the server by its PID (fast shutdown)."""
+        self.server.stop()
+
+    def restart(self) -> None:
+        """Fast shutdown, then start again on the same port and data (an operator's restart)."""
+        self.server.stop()
+        self.server.start()
+
+
+def start(root: Path, *, durable: bool = False) -> StartedPostgres:
+    """Start a server in ``root`` (created) with one database, ``event_streamer``."""
+    server = EmbeddedPostgres(root, durable=durable)
+    server.start()
+    return StartedPostgres(server, server.create_database("event_streamer"))
 
 
 @pytest.fixture(scope="session")
