@@ -47,7 +47,8 @@ async def test_take_renew_and_refuse(storage: Storage) -> None:
     assert await storage.get_lease(CHAIN) == renewed
     # leases are per chain
     other = await storage.acquire_lease(CHAIN + 1, "b", 30.0)
-    assert other is not None and other.owner == "b"
+    assert other is not None
+    assert other.owner == "b"
 
 
 async def test_takeover_after_expiry_bumps_token(storage: Storage) -> None:
@@ -67,9 +68,11 @@ async def test_release_hands_over_at_once(storage: Storage) -> None:
     assert await storage.acquire_lease(CHAIN, "b", 30.0) is None
     await storage.release_lease(CHAIN, "a")
     released = await storage.get_lease(CHAIN)
-    assert released is not None and released.expires_at <= time.time()
+    assert released is not None
+    assert released.expires_at <= time.time()
     taken = await storage.acquire_lease(CHAIN, "b", 30.0)
-    assert taken is not None and (taken.owner, taken.token) == ("b", 2)
+    assert taken is not None
+    assert (taken.owner, taken.token) == ("b", 2)
 
 
 async def test_fenced_writes_fail_after_takeover_and_write_nothing(storage: Storage) -> None:
@@ -79,14 +82,16 @@ async def test_fenced_writes_fail_after_takeover_and_write_nothing(storage: Stor
     await storage.store_range(sub.id, [batch(1)], 1, [(1, "0x01")], fence=old)
     await expired(storage)
     new = await storage.acquire_lease(CHAIN, "b", 30.0)
-    assert new is not None and new.token == old.token + 1
+    assert new is not None
+    assert new.token == old.token + 1
 
     with pytest.raises(LeaseLost):
         await storage.store_range(sub.id, [batch(2)], 2, [(2, "0x02")], fence=old)
     with pytest.raises(LeaseLost):
         await storage.rewind(sub.id, 0, fence=old)
     row = await storage.get_subscription(sub.id)
-    assert row is not None and row.last_processed_block == 1  # neither write happened
+    assert row is not None
+    assert row.last_processed_block == 1
     assert [b.batch_id for b in await storage.unacked_batches(sub.id, 0, 10)] == ["b1"]
     assert await storage.processed_hashes(sub.id) == [(1, "0x01")]
 
@@ -97,7 +102,8 @@ async def test_fenced_writes_fail_after_takeover_and_write_nothing(storage: Stor
         await storage.rewind(sub.id, 0, fence=forged)
     await storage.rewind(sub.id, 1, fence=new)
     row = await storage.get_subscription(sub.id)
-    assert row is not None and row.last_processed_block == 1
+    assert row is not None
+    assert row.last_processed_block == 1
     assert [b.seq for b in await storage.unacked_batches(sub.id, 0, 10)] == [1, 2]
 
 
