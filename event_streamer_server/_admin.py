@@ -17,11 +17,11 @@ import sys
 import time
 from collections.abc import Sequence
 
+from ._backend import make_storage
 from ._principals import KeyConfigError, generate_key
 from ._secrets import DEFAULT_GRACE_SECONDS, Keyring
 from ._service import Service
 from ._settings import load_settings
-from ._sqlite import SQLiteStorage
 
 __all__ = ["run_admin"]
 
@@ -44,7 +44,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="seconds the previous secret stays valid (default one week)",
     )
     for sub in (create, rotate):
-        sub.add_argument("--db", help="SQLite file (default: the service's db setting)")
+        sub.add_argument(
+            "--db", help="SQLite file or postgresql:// URL (default: the service's db setting)"
+        )
         sub.add_argument("--config", help="TOML settings file")
     return parser
 
@@ -55,7 +57,7 @@ async def _create_key(db: str, subscriber: str | None) -> str:
         if subscriber is not None
         else generate_key("admin")
     )
-    storage = SQLiteStorage(db)
+    storage = make_storage(db)
     await storage.open()
     try:
         await storage.insert_api_key(stored)
@@ -65,7 +67,7 @@ async def _create_key(db: str, subscriber: str | None) -> str:
 
 
 async def _rotate(db: str, grace: float) -> Keyring:
-    storage = SQLiteStorage(db)
+    storage = make_storage(db)
     await storage.open()
     try:
         keyring = await Service.load_keyring(storage)

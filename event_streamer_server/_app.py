@@ -21,6 +21,7 @@ from . import (
     _api_subscriptions,
     _metrics,
 )
+from ._backend import describe_db, make_storage
 from ._contract import load_spec, spec_yaml
 from ._guard import outbound_policy
 from ._http import ApiError, Handler, build_routes, json_response
@@ -28,7 +29,6 @@ from ._outbound import make_client
 from ._rpc import RpcPool
 from ._service import Service
 from ._settings import Settings
-from ._sqlite import SQLiteStorage
 
 __all__ = ["create_app"]
 
@@ -58,7 +58,9 @@ def create_app(settings: Settings, *, service: Service | None = None) -> Starlet
             deadline=settings.breaker.timeout,
             max_response_bytes=settings.rpc_max_response_bytes,
         )
-        storage = SQLiteStorage(settings.db, busy_timeout=settings.db_busy_timeout)
+        storage = make_storage(
+            settings.db, busy_timeout=settings.db_busy_timeout, pool_size=settings.db_pool_size
+        )
         service = Service(settings, storage, RpcPool(settings.breaker, http))
     handlers: dict[str, Handler] = {}
     for module in (
@@ -82,7 +84,7 @@ def create_app(settings: Settings, *, service: Service | None = None) -> Starlet
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
-        logger.info("service ready (db %s)", settings.db)
+        logger.info("service ready (db %s)", describe_db(settings.db))
         try:
             yield
         finally:

@@ -15,6 +15,7 @@ from pathlib import Path
 import uvicorn
 
 from ._app import create_app
+from ._backend import check_db
 from ._guard import configured_keys, outbound_policy
 from ._protocol import guarded_protocol
 from ._redact import install_redaction
@@ -63,6 +64,7 @@ def serve(args: argparse.Namespace, *, prog: str = "event-streamer-server") -> i
                 "insecure_open": True if getattr(args, "insecure_open", False) else None,
             },
         )
+        check_db(settings.db)
         configured_keys(settings)  # bad key entries and host lists: one line, exit 2
         outbound_policy(settings)
     except (OSError, ValueError) as err:

@@ -83,6 +83,7 @@ class Settings:
     keep_alive_timeout: float = 5.0
     max_connections: int = 1000  # concurrent connections; beyond, 503
     db_busy_timeout: float = 2.0  # seconds a write waits for a locked database before 503
+    db_pool_size: int = 10  # PostgreSQL connections per instance (a call waits db_busy_timeout)
     decode_max_depth: int = 16  # ABI nesting depth accepted (subscriptions and decoding)
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.

@@ -1,7 +1,7 @@
 """`event-streamer-server`: run the reference service, or a local dev stack.
 
-    event-streamer-server [--host H] [--port P] [--db FILE] [--config FILE] ...
-    event-streamer-server devstack [--service-port P] [--rpc-port P] [--db FILE]
+    event-streamer-server [--host H] [--port P] [--db FILE|URL] [--config FILE] ...
+    event-streamer-server devstack [--service-port P] [--rpc-port P] [--db FILE] [--postgres]
     event-streamer-server keys create (--admin | --subscriber ID) [--db FILE]
     event-streamer-server secrets rotate [--db FILE] [--grace SECONDS]
 
@@ -58,7 +58,10 @@ def parse_args(argv: Sequence[str] | None = None, *, prog: str | None = None) ->
     )
     parser.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
-    parser.add_argument("--db", help="SQLite file (default ./event-streamer.db)")
+    parser.add_argument(
+        "--db",
+        help="SQLite file (default ./event-streamer.db) or postgresql://user:pass@host/db URL",
+    )
     parser.add_argument("--config", help="TOML file with settings and [[chains]]")
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--api-key", help="require Authorization: Bearer <key> (not on /health)")

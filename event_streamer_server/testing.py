@@ -23,9 +23,12 @@ from typing import Any
 
 import httpx
 
+from ._postgres_embedded import EmbeddedPostgres, EmbeddedPostgresMissing
 from .devchain import Anvil, start_anvil, stop_process
 
 __all__ = [
+    "EmbeddedPostgres",
+    "EmbeddedPostgresMissing",
     "LocalStack",
     "ServiceProcess",
     "StartupError",
@@ -53,6 +56,7 @@ class ServiceProcess:
     log: Path
     args: list[str] = field(default_factory=list)
     owns_workdir: bool = True
+    db_url: str | None = None  # a postgresql:// URL the service runs on (``db`` is then unused)
 
     @property
     def alive(self) -> bool:
@@ -115,12 +119,14 @@ def start_service(
     """Start the service on 127.0.0.1 and a free port; return once it accepts connections.
 
     ``db`` defaults to a file in a fresh temporary directory (removed by ``cleanup()``); pass the
-    same ``db`` again to restart a service on its existing state.
+    same ``db`` again to restart a service on its existing state. A ``postgresql://`` URL runs
+    the service on that database instead.
     """
     owns = workdir is None
     work = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="es-service-"))
     work.mkdir(parents=True, exist_ok=True)
-    db_path = Path(db) if db is not None else work / "event-streamer.db"
+    db_url = str(db) if isinstance(db, str) and "://" in db else None  # PostgreSQL
+    db_path = Path(db) if db is not None and db_url is None else work / "event-streamer.db"
     ready = work / f"ready-{time.monotonic_ns()}.json"
     log = work / "service.log"
     args = [
@@ -132,7 +138,7 @@ def start_service(
         "--port",
         str(port),
         "--db",
-        str(db_path),
+        db_url or str(db_path),
         "--ready-file",
         str(ready),
         *(["--config", str(config)] if config else []),
@@ -157,6 +163,7 @@ def start_service(
         log=log,
         args=args,
         owns_workdir=owns,
+        db_url=db_url,
     )
 
 

@@ -1,10 +1,13 @@
 """The Storage protocol's promises, checked on every backend (the ``storage`` fixture in
-``conftest.py``): SQLite today; the PostgreSQL backend (issue 18) must pass the same tests."""
+``conftest.py``): SQLite and PostgreSQL pass the same tests."""
 
 from __future__ import annotations
 
+import asyncio
+
 from event_streamer_server._storage import NewBatch, NewChain, Storage
 from tests.unit._rows import new_subscription
+from tests.unit.conftest import StoreFactory
 
 
 def batch(n: int, block: int) -> NewBatch:
@@ -104,3 +107,65 @@ async def test_decode_errors_are_kept(storage: Storage) -> None:
     log = {"blockNumber": "0x5", "logIndex": "0x1", "transactionHash": "0xabc"}
     await storage.record_decode_error(sub.id, log, "bad data")
     assert await storage.decode_error_count(sub.id) == 1
+
+
+# -- concurrency: what SQLite's single writer gave for free, every backend must keep -----------
+
+
+async def test_concurrent_acks_of_the_same_ids_count_events_once(storage: Storage) -> None:
+    sub = await new_subscription(storage)
+    await storage.store_range(sub.id, [batch(n, n) for n in range(1, 21)], 20, [])
+    ids = [f"batch_{n}" for n in range(1, 21)]
+    results = await asyncio.gather(*(storage.ack_batches(sub.id, ids, token) for _ in range(8)))
+    for result in results:
+        assert result.acknowledged == ids
+        assert result.resume_token == "token-20"
+    row = await storage.get_subscription(sub.id)
+    assert row is not None
+    assert row.events_delivered == 20  # each batch counted once, not once per ack
+    assert await storage.unacked_count(sub.id) == 0
+
+
+async def test_concurrent_store_range_keeps_seqs_gapless(storage: Storage) -> None:
+    sub = await new_subscription(storage)
+
+    async def writer(w: int) -> None:
+        for k in range(5):
+            batches = [NewBatch(f"w{w}-{k}-{i}", b"{}", 1, k, k) for i in range(3)]
+            await storage.store_range(sub.id, batches, k, [])
+
+    await asyncio.gather(*(writer(w) for w in range(6)))
+    stored = await storage.unacked_batches(sub.id, 0, 1000)
+    assert [b.seq for b in stored] == list(range(1, 6 * 5 * 3 + 1))
+    # each call's batches got consecutive seqs, in the order given
+    by_call: dict[str, list[int]] = {}
+    for b in stored:
+        by_call.setdefault(b.batch_id.rsplit("-", 1)[0], []).append(b.seq)
+    for seqs in by_call.values():
+        assert seqs == list(range(seqs[0], seqs[0] + 3))
+
+
+async def test_a_second_open_on_a_migrated_store_is_a_no_op(
+    storage: Storage, store_factory: StoreFactory
+) -> None:
+    sub = await new_subscription(storage)
+    await storage.store_range(sub.id, [batch(1, 1)], 1, [])
+    secret = await storage.secret()
+    again = store_factory()
+    await again.open()
+    try:
+        assert await again.secret() == secret
+        assert [b.batch_id for b in await again.unacked_batches(sub.id, 0, 10)] == ["batch_1"]
+    finally:
+        await again.close()
+
+
+async def test_two_stores_opening_at_once_both_succeed(store_factory: StoreFactory) -> None:
+    first, second = store_factory(), store_factory()
+    await asyncio.gather(first.open(), second.open())
+    try:
+        sub = await new_subscription(first)
+        assert await second.get_subscription(sub.id) == sub
+        assert await first.secret() == await second.secret()
+    finally:
+        await asyncio.gather(first.close(), second.close())
