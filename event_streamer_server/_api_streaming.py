@@ -137,6 +137,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                             size += len(line)
                     for batch_id in expired:
                         in_flight.pop(batch_id, None)  # acknowledged elsewhere meanwhile
+                        conn.last_seen = now  # (through a peer instance): the client is alive
                 room = settings.max_inflight_batches - len(in_flight)
                 if room > 0:
                     batches = await service.storage.unacked_batches(
@@ -248,11 +249,36 @@ def handlers(service: Service) -> dict[str, Handler]:
             service.retention.acknowledged()
         return result
 
+    async def peer_stream(call: Call, connection_id: str, sid: int) -> bool:
+        """Is ``connection_id`` a stream another instance opened on ``sid``, for this caller?
+
+        A load balancer without affinity may send a stream's acks here: they are applied to
+        the shared store all the same (the instance serving the stream sees them before it
+        resends), instead of a 404 that would hold them back.
+        """
+        if hub.get(connection_id, sid) is not None or not hub.is_foreign(connection_id):
+            return False
+        await owned_subscription(call.principal, sid)
+        return True
+
+    async def acknowledge_elsewhere(sid: int, batch_ids: list[str]) -> Any:
+        result = await service.storage.ack_batches(
+            sid, batch_ids, lambda q: service.token_for(sid, q)
+        )
+        service.ingest.wake_for(sid)
+        if result.acknowledged:
+            service.retention.acknowledged()
+        return result
+
     async def acknowledge_batch(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
-        conn = await live_connection(call, call.params["connection_id"], sid)
         batch_id = call.body["batch_id"]
-        result = await acknowledge(conn, [batch_id])
+        cid = call.params["connection_id"]
+        if await peer_stream(call, cid, sid):
+            result = await acknowledge_elsewhere(sid, [batch_id])
+        else:
+            conn = await live_connection(call, cid, sid)
+            result = await acknowledge(conn, [batch_id])
         if result.unknown:
             raise ApiError(
                 404,
@@ -264,37 +290,43 @@ def handlers(service: Service) -> dict[str, Handler]:
             "acknowledged": True,
             "batch_id": batch_id,
             "events_acknowledged": result.events[batch_id],
-            "connection_id": conn.id,
+            "connection_id": cid,
             "timestamp": now_iso(),
             "resume_token": result.resume_token,
         }
 
     async def acknowledge_batch_bulk(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
-        conn = await live_connection(call, call.params["connection_id"], sid)
-        if call.body["connection_id"] != conn.id:
+        cid = call.params["connection_id"]
+        elsewhere = await peer_stream(call, cid, sid)
+        conn = None if elsewhere else await live_connection(call, cid, sid)
+        if call.body["connection_id"] != cid:
             raise ApiError.field(
-                "body.connection_id", f"must equal the path's connection id {conn.id}", "mismatch"
+                "body.connection_id", f"must equal the path's connection id {cid}", "mismatch"
             )
         ids = list(dict.fromkeys(call.body["batch_ids"]))
-        result = await acknowledge(conn, ids)
+        result = await (acknowledge_elsewhere(sid, ids) if conn is None else acknowledge(conn, ids))
         return 200, {
             "total_batches": len(ids),
             "acknowledged_batches": len(result.acknowledged),
             "failed_batches": len(result.unknown),
             "failed_batch_ids": result.unknown,
             "total_events_acknowledged": sum(result.events.values()),
-            "connection_id": conn.id,
+            "connection_id": cid,
             "timestamp": now_iso(),
             "resume_token": result.resume_token,
         }
 
     async def send_client_heartbeat(call: Call) -> tuple[int, Any]:
-        conn = await live_connection(call, call.params["connection_id"])
+        cid = call.params["connection_id"]
+        # A peer's stream (load balancer without affinity): nothing to record here; the
+        # serving instance counts the stream's acks and reads as signs of life too.
+        if not (hub.get(cid) is None and hub.is_foreign(cid)):
+            await live_connection(call, cid)
         return 200, {
             "acknowledged": True,
             "server_timestamp": now_iso(),
-            "connection_id": conn.id,
+            "connection_id": cid,
             "timestamp": call.body["timestamp"],
         }
 

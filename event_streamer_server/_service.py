@@ -24,7 +24,7 @@ from ._rpc import RpcPool
 from ._secrets import DEFAULT_GRACE_SECONDS, Keyring, ResumeClaims, Secret, TokenCodec
 from ._settings import Settings
 from ._storage import IngestLease, NewChain, Storage, SubscriptionRow
-from ._streams import Connection, Hub
+from ._streams import Connection, Hub, instance_tag
 from ._time import now_iso
 
 __all__ = ["Service"]
@@ -68,6 +68,9 @@ class Service:
         self.faults = FaultPoints(self.settings.test_faults)
         self.guard = Guard(self.settings)
         self.instance_id = self.settings.instance_id or default_instance_id()
+        # Connection ids carry the instance's tag: an ack or heartbeat that a load balancer
+        # sends to another instance is recognised there as a peer's stream (not an unknown one).
+        self.hub.tag = instance_tag(self.instance_id)
 
     def lock(self, key: object) -> asyncio.Lock:
         """The lock that makes a check-and-write on ``key`` one step (held while in use)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import hashlib
+import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -12,7 +14,22 @@ import orjson
 
 from ._time import now_iso
 
-__all__ = ["Connection", "Hub"]
+__all__ = ["Connection", "Hub", "instance_tag"]
+
+_TAG_HEX = 8  # the last 8 hex digits of a connection id name the instance that opened it
+
+
+def instance_tag(instance_id: str) -> str:
+    """The 8 hex digits that mark the connection ids an instance hands out."""
+    return hashlib.sha256(instance_id.encode()).hexdigest()[:_TAG_HEX]
+
+
+def _tagged_id(tag: str) -> str:
+    """A random UUID (version 4 shape kept) whose last 8 hex digits are ``tag``: 90 random bits
+    stay, and any instance can tell whether a connection id is its own."""
+    raw = bytearray(secrets.token_bytes(16))
+    raw[-4:] = bytes.fromhex(tag)
+    return str(uuid.UUID(bytes=bytes(raw), version=4))
 
 
 @dataclass(eq=False)
@@ -36,13 +53,14 @@ class Connection:
 class Hub:
     """The registry of open connections, by id and by subscription."""
 
-    def __init__(self) -> None:
+    def __init__(self, tag: str = "") -> None:
         self.connections: dict[str, Connection] = {}
         self.by_subscription: dict[int, set[Connection]] = {}
         self.closing = False
+        self.tag = tag  # this instance's connection-id tag ("" = untagged, single instance)
 
     def open(self, subscription_id: int) -> Connection:
-        conn = Connection(str(uuid.uuid4()), subscription_id)
+        conn = Connection(_tagged_id(self.tag) if self.tag else str(uuid.uuid4()), subscription_id)
         self.connections[conn.id] = conn
         self.by_subscription.setdefault(subscription_id, set()).add(conn)
         return conn
@@ -66,6 +84,16 @@ class Hub:
         if subscription_id is not None and conn.subscription_id != subscription_id:
             return None
         return conn
+
+    def is_foreign(self, connection_id: str) -> bool:
+        """Was ``connection_id`` handed out by another instance (sharing this one's store)?"""
+        if not self.tag:
+            return False
+        try:
+            hex_id = uuid.UUID(connection_id).hex
+        except ValueError:
+            return False
+        return hex_id[-_TAG_HEX:] != self.tag
 
     def count(self, subscription_id: int) -> int:
         return len(self.by_subscription.get(subscription_id, ()))

@@ -7,6 +7,7 @@ at a ``postgresql://`` URL runs the same tests on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -43,6 +44,13 @@ async def cluster(tmp_path: Path, shared_db: str) -> AsyncIterator[tuple[Instanc
     finally:
         await asyncio.to_thread(instances.stop_all)
         anvil.cleanup()
+
+
+async def bounded(lines: AsyncIterator[str], within: float = 30.0) -> AsyncIterator[str]:
+    """``lines`` until ``within`` seconds have passed (then ``TimeoutError``)."""
+    async with asyncio.timeout(within):
+        async for line in lines:
+            yield line
 
 
 def assert_exactly_once_per_acked_batch(log: Path, emitted: int) -> None:
@@ -175,3 +183,58 @@ async def test_a_subscription_deleted_through_one_instance_closes_streams_on_ano
 
             await asyncio.wait_for(drain(), timeout=5.0)  # B closed it: the stream ended
         assert time.monotonic() - ended_at < 5.0
+
+
+async def test_acks_and_heartbeats_sent_to_a_peer_instance_count(
+    cluster: tuple[Instances, str],
+) -> None:
+    """Behind a load balancer without affinity a stream's acks may reach another instance."""
+    instances, rpc_url = cluster
+    a, b, c = instances.urls
+    async with DevChain(rpc_url) as chain, EventStreamer(a, "cluster") as client:
+        emitter = await chain.deploy_emitter()
+        sub = await emitter.subscribe(client, chain_id=CHAIN)
+        await emitter.emit_many(0, 3)
+        async with (
+            httpx.AsyncClient(timeout=10) as http,
+            http.stream("GET", f"{b}/subscriptions/{sub.id}/stream") as response,
+        ):
+            cid = response.headers["x-connection-id"]
+            batch_id = None
+            async for line in bounded(response.aiter_lines()):
+                message = json.loads(line)
+                if message["type"] == "event_batch":
+                    batch_id = message["batch_id"]
+                    break
+            assert batch_id is not None
+            # The stream is on B; its ack goes to A and its heartbeat to C.
+            ack = await http.post(
+                f"{a}/subscriptions/{sub.id}/stream/{cid}/ack/batch", json={"batch_id": batch_id}
+            )
+            assert ack.status_code == 200, ack.text
+            assert ack.json()["connection_id"] == cid
+            beat = await http.post(
+                f"{c}/stream/{cid}/heartbeat", json={"timestamp": "2026-01-01T00:00:00Z"}
+            )
+            assert beat.status_code == 200, beat.text
+            # An id no instance handed out is still unknown.
+            bogus = await http.post(
+                f"{a}/subscriptions/{sub.id}/stream/not-a-stream/ack/batch",
+                json={"batch_id": batch_id},
+            )
+            assert bogus.status_code == 404
+        await emitter.emit_many(3, 3)
+        # A fresh stream elsewhere starts after the batch acknowledged through A.
+        async with (
+            httpx.AsyncClient(timeout=10) as http,
+            http.stream("GET", f"{c}/subscriptions/{sub.id}/stream") as response,
+        ):
+            values: list[int] = []
+            async for line in bounded(response.aiter_lines()):
+                message = json.loads(line)
+                if message["type"] == "event_batch":
+                    assert message["batch_id"] != batch_id
+                    values += [int(e["value"]) for e in message["events"]["Transfer"]]
+                    if len(values) >= 3:
+                        break
+            assert values == [3, 4, 5]
