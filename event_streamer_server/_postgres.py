@@ -3,10 +3,11 @@
 A bounded connection pool; every call is one ``READ COMMITTED`` transaction that has committed
 when the call returns. Where SQLite relied on its single writer, rows are locked explicitly:
 the subscription row (``FOR UPDATE``) serialises seq assignment in ``store_range`` and
-``rewind`` (whose reorg notice takes the next seq) and the counters of acknowledgements; a fenced write reads the lease row ``FOR SHARE`` so a concurrent
-takeover waits for it. Migrations run at ``open()`` under ``pg_advisory_lock``, so instances
-starting together migrate once. Retention deletes in short transactions and leaves the space to
-autovacuum (no VACUUM call). Pool exhaustion past ``acquire_timeout`` raises
+``rewind`` (whose reorg notice takes the next seq) and the counters of acknowledgements; a
+fenced write reads the lease row ``FOR SHARE`` so a concurrent takeover waits for it.
+Migrations run at ``open()`` under ``pg_advisory_lock``, so instances starting together migrate
+once. Retention deletes in short transactions and leaves the space to autovacuum (no VACUUM
+call). Pool exhaustion past ``acquire_timeout`` raises
 :class:`StorageBusy`; a lost connection raises :class:`StorageUnavailable` (a ``StorageBusy``,
 so the API answers 503) and the pool reconnects on the next call once the server is back.
 Stored batches and reorg notices are announced with ``NOTIFY`` on commit, so other instances'
