@@ -85,6 +85,9 @@ class Settings:
     db_busy_timeout: float = 2.0  # seconds a write waits for a locked database before 503
     db_pool_size: int = 10  # PostgreSQL connections per instance (a call waits db_busy_timeout)
     decode_max_depth: int = 16  # ABI nesting depth accepted (subscriptions and decoding)
+    # Worker processes that parse and decode eth_getLogs answers off the event loop's process
+    # (0: a thread of the service's process, as before; at most 64).
+    decode_workers: int = 1
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""
