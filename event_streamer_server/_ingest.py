@@ -28,7 +28,7 @@ from event_streamer.abi import DecodeLimits, EventDecoder
 from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
-from ._decode_pool import CommitJob, DecodePool, RawLogs, count_logs
+from ._decode_pool import CommitJob, CommitResult, DecodePool, RawLogs, count_logs
 from ._faults import FaultPoints
 from ._plan import (
     backfill_limit,
@@ -391,17 +391,22 @@ class ChainWorker:
                     break
         else:
             logs = await fetch_range(fetch, lo, hi)
-        if raw:  # checked and parsed with the commit, in the pool
+        if raw:
+            # Parsed, checked and decoded in the pool as soon as it arrives: the worker
+            # decodes this span while this process stores the ones before it.
+            assert self.decode_pool is not None
+            decoded = await self._decode(self.decode_pool, group, raws, hi)
+            assert decoded.hi_hash is not None
             return FetchedSpan(
                 lo,
                 hi,
                 [],
-                "",
+                decoded.hi_hash,
                 sum(len(r.body) for r in raws),
                 pieces=pieces,
                 refused=refused,
                 suggested=bool(suggestion),
-                raw=raws,
+                decoded=decoded,
             )
         if hi_hash is None:
             raise _ReorgDuringFetch  # block hi is not there (any more)
@@ -471,8 +476,8 @@ class ChainWorker:
     async def _commit(self, group: list[SubscriptionRow], spans: list[FetchedSpan]) -> None:
         """Store consecutive fetched spans for every member: one transaction per member, as
         if they were one span (batches in block order, the cursor at the last span's end)."""
-        if self.decode_pool is not None and any(span.raw for span in spans):
-            await self._commit_raw(self.decode_pool, group, spans)
+        if any(span.decoded is not None for span in spans):
+            await self._commit_decoded(group, spans)
             return
         logs = [log for span in spans for log in span.logs]  # decoded events get sorted
         await self._times.prefetch(logs)
@@ -485,38 +490,44 @@ class ChainWorker:
                 progress.done_to = hi
                 progress.logs += len(logs)
 
-    async def _commit_raw(
-        self, pool: DecodePool, group: list[SubscriptionRow], spans: list[FetchedSpan]
-    ) -> None:
-        """As :meth:`_commit` for unparsed spans: the pool parses, checks the block hashes,
-        routes, decodes and encodes; this process stores, in the same order and transactions."""
-        hi = spans[-1].hi
-        job = CommitJob(
-            [answer for span in spans for answer in span.raw],
-            hi,
-            list(group),
-            self.batch_size,
-            self.decode_limits,
-        )
+    async def _decode(
+        self, pool: DecodePool, group: list[SubscriptionRow], raws: list[RawLogs], hi: int
+    ) -> CommitResult:
+        """The span's answers parsed, checked, routed, decoded and encoded by the pool."""
+        job = CommitJob(raws, hi, list(group), self.batch_size, self.decode_limits)
         result = await pool.run(job)
         if result.missing:  # logs without blockTimestamp: read the blocks, then again
             result = await pool.run(replace(job, stamps=await self._times.stamps(result.missing)))
         if result.reorg or result.hi_hash is None or result.missing:
             raise _ReorgDuringFetch
+        return result
+
+    async def _commit_decoded(self, group: list[SubscriptionRow], spans: list[FetchedSpan]) -> None:
+        """As :meth:`_commit` for spans the pool decoded: each member's batches of every span,
+        in block order, in one transaction with its cursor at the last span's end."""
+        results = [span.decoded for span in spans if span.decoded is not None]
+        assert len(results) == len(spans), "spans of one step are all decoded or none"
         self.faults.hit("exit_before_range_commit")
-        for sub, done in zip(group, result.subs, strict=True):
-            for log, error in done.failed:
-                await self.storage.record_decode_error(sub.id, log, error)
-                self.hub.broadcast_error(sub.id, "DECODE_ERROR", error, recoverable=True)
-            hashes = done.hashes
-            hashes[hi] = result.hi_hash
+        hi, hi_hash = spans[-1].hi, spans[-1].hi_hash
+        logs = sum(result.logs for result in results)
+        for index, sub in enumerate(group):
+            batches: list[NewBatch] = []
+            hashes: dict[int, str] = {}
+            for result in results:
+                done = result.subs[index]
+                batches.extend(done.batches)
+                hashes.update(done.hashes)
+                for log, error in done.failed:
+                    await self.storage.record_decode_error(sub.id, log, error)
+                    self.hub.broadcast_error(sub.id, "DECODE_ERROR", error, recoverable=True)
+            hashes[hi] = hi_hash
             await self.storage.store_range(
-                sub.id, done.batches, hi, sorted(hashes.items()), fence=self.lease
+                sub.id, batches, hi, sorted(hashes.items()), fence=self.lease
             )
             progress = self.progress.get(sub.id)
             if progress is not None:
                 progress.done_to = hi
-                progress.logs += result.logs
+                progress.logs += logs
 
     async def _deliver(
         self, sub: SubscriptionRow, logs: list[dict[str, Any]], hi: int, hi_hash: str
