@@ -216,4 +216,6 @@ def load_settings(
         raise ValueError("setting ingest_lease_ttl: must be 0.5..600 seconds")
     if len(settings.instance_id) > 200 or not settings.instance_id.isprintable():
         raise ValueError("setting instance_id: at most 200 printable characters")
+    if not 0 <= settings.decode_workers <= 64:
+        raise ValueError("setting decode_workers: must be 0..64")
     return settings

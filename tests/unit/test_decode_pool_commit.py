@@ -7,9 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import pytest
 
 from event_streamer.abi import DecodeLimits
-from event_streamer_server._decode_pool import CommitJob, RawLogs, count_logs, process_commit
+from event_streamer_server._decode_pool import (
+    CommitJob,
+    DecodePool,
+    RawLogs,
+    count_logs,
+    process_commit,
+)
+from event_streamer_server._settings import load_settings
 from event_streamer_server._storage import SubscriptionRow
 from tests.unit.test_abi_parsing import TRANSFER
 from tests.unit.test_backfill_decode import transfer, values
@@ -101,3 +109,13 @@ def test_a_log_that_does_not_decode_is_returned_with_its_reason() -> None:
     assert values(done.batches) == [1]
     assert [log["logIndex"] for log, _ in done.failed] == ["0x1"]
     assert all(isinstance(reason, str) and reason for _, reason in done.failed)
+
+
+def test_decode_workers_setting_is_bounded() -> None:
+    assert load_settings(env={}).decode_workers == 1
+    assert load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": "0"}).decode_workers == 0
+    for bad in ("-1", "65"):
+        with pytest.raises(ValueError, match="decode_workers"):
+            load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": bad})
+    with pytest.raises(ValueError, match="decode workers"):
+        DecodePool(-1)
