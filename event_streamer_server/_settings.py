@@ -86,8 +86,9 @@ class Settings:
     db_pool_size: int = 10  # PostgreSQL connections per instance (a call waits db_busy_timeout)
     decode_max_depth: int = 16  # ABI nesting depth accepted (subscriptions and decoding)
     # Worker processes that parse and decode eth_getLogs answers off the event loop's process
-    # (0: a thread of the service's process, as before; at most 64).
-    decode_workers: int = 1
+    # (0: a thread of the service's process; at most 64). Off by default: on a loaded 2-core
+    # machine it did not pay for its inter-process copies (docs/performance.md).
+    decode_workers: int = 0
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""

@@ -112,8 +112,8 @@ def test_a_log_that_does_not_decode_is_returned_with_its_reason() -> None:
 
 
 def test_decode_workers_setting_is_bounded() -> None:
-    assert load_settings(env={}).decode_workers == 1
-    assert load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": "0"}).decode_workers == 0
+    assert load_settings(env={}).decode_workers == 0
+    assert load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": "2"}).decode_workers == 2
     for bad in ("-1", "65"):
         with pytest.raises(ValueError, match="decode_workers"):
             load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": bad})
