@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._decode_pool import CommitResult
 from ._ranges import suggested_end
 from ._rpc import RpcCallerError, RpcRateLimitedError
 from ._throttle import Aimd
@@ -70,6 +71,9 @@ class FetchedSpan:
     pieces: list[tuple[int, int]] = field(default_factory=list)  # (blocks, logs) per call
     refused: list[int] = field(default_factory=list)  # blocks of each refused call
     suggested: bool = False  # a refusal named the range to use instead
+    # With a decode pool: the span already parsed, checked, decoded and encoded for every
+    # member of its group (``logs`` is then empty).
+    decoded: CommitResult | None = None
 
 
 _SIZE_SAMPLE = 64  # logs measured to estimate a response's size

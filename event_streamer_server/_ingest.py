@@ -17,6 +17,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from event_streamer.abi import DecodeLimits, EventDecoder
 from event_streamer.exceptions import ABIParsingError, EventDecodeError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
+from ._decode_pool import CommitJob, CommitResult, DecodePool, RawLogs, count_logs
 from ._faults import FaultPoints
 from ._plan import (
     backfill_limit,
@@ -39,7 +41,7 @@ from ._plan import (
 )
 from ._ranges import fetch_range, suggested_end
 from ._reorg import ReorgHealer
-from ._rpc import RpcCallerError, RpcError, RpcPool
+from ._rpc import RawBatch, RpcCallerError, RpcError, RpcPool
 from ._storage import ChainRow, IngestLease, LeaseLost, NewBatch, Storage, SubscriptionRow
 from ._streams import Hub
 from ._throttle import Aimd
@@ -106,6 +108,23 @@ class _BlockTimes:
             raw = block["timestamp"] if block else "0x0"
             self._remember(number, to_iso(datetime.fromtimestamp(int(raw, 16), UTC)))
 
+    async def stamps(self, numbers: list[int]) -> dict[int, str]:
+        """The timestamps of these blocks, fetched in JSON-RPC batches where not cached."""
+        found = {n: self._cache[n] for n in numbers if n in self._cache}
+        todo = [n for n in numbers if n not in found]
+        for start in range(0, len(todo), _TIMESTAMP_CACHE):
+            chunk = todo[start : start + _TIMESTAMP_CACHE]
+            answers = await self.rpc.batch(
+                self.chain_id, [("eth_getBlockByNumber", [hex(n), False]) for n in chunk]
+            )
+            for number, block in zip(chunk, answers, strict=True):
+                if isinstance(block, RpcError):
+                    raise block
+                raw = block["timestamp"] if block else "0x0"
+                found[number] = to_iso(datetime.fromtimestamp(int(raw, 16), UTC))
+                self._remember(number, found[number])
+        return found
+
     def _remember(self, number: int, stamp: str) -> None:
         self._cache[number] = stamp
         if len(self._cache) > _TIMESTAMP_CACHE:
@@ -139,6 +158,7 @@ class ChainWorker:
         *,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         decode_limits: DecodeLimits | None = None,
+        decode_pool: DecodePool | None = None,
     ) -> None:
         self.chain_id = chain_id
         self.storage = storage
@@ -147,6 +167,8 @@ class ChainWorker:
         self.batch_size = batch_size
         self.faults = faults or FaultPoints("")
         self.decode_limits = decode_limits or DecodeLimits()
+        # Set: answers stay unparsed until a worker process handles the commit.
+        self.decode_pool = decode_pool
         self.members: set[int] = set()
         self.wake = asyncio.Event()
         self.reorgs = ReorgHealer(chain_id, storage, rpc, hub)
@@ -315,11 +337,16 @@ class ChainWorker:
         refused: list[int] = []
         suggestion: list[bool] = []
         hi_hash: str | None = None
+        raw = self.decode_pool is not None and self.decode_pool.enabled
+        raws: list[RawLogs] = []  # fetch_range calls in block order: so are these
 
         async def fetch(a: int, b: int) -> list[dict[str, Any]]:
             nonlocal hi_hash
             flt = {**params, "fromBlock": hex(a), "toBlock": hex(b)}
             answer: Any
+            if raw:
+                raws.append(await self._fetch_raw(flt, a, b, hi, pieces, refused, suggestion))
+                return []
             if b == hi:
                 answer, block = await self.rpc.batch(
                     self.chain_id,
@@ -364,6 +391,23 @@ class ChainWorker:
                     break
         else:
             logs = await fetch_range(fetch, lo, hi)
+        if raw:
+            # Parsed, checked and decoded in the pool as soon as it arrives: the worker
+            # decodes this span while this process stores the ones before it.
+            assert self.decode_pool is not None
+            decoded = await self._decode(self.decode_pool, group, raws, hi)
+            assert decoded.hi_hash is not None
+            return FetchedSpan(
+                lo,
+                hi,
+                [],
+                decoded.hi_hash,
+                sum(len(r.body) for r in raws),
+                pieces=pieces,
+                refused=refused,
+                suggested=bool(suggestion),
+                decoded=decoded,
+            )
         if hi_hash is None:
             raise _ReorgDuringFetch  # block hi is not there (any more)
         # The logs carry their block's hash: one that disagrees with block hi (or with
@@ -391,9 +435,50 @@ class ChainWorker:
             suggested=bool(suggestion),
         )
 
+    async def _fetch_raw(
+        self,
+        flt: dict[str, Any],
+        a: int,
+        b: int,
+        hi: int,
+        pieces: list[tuple[int, int]],
+        refused: list[int],
+        suggestion: list[bool],
+    ) -> RawLogs:
+        """One ``eth_getLogs`` call for ``a..b`` left unparsed (with block ``hi``'s header in
+        the same JSON-RPC batch when ``b == hi``); refusals raised as :meth:`_fetch_span`'s."""
+        try:
+            if b != hi:
+                body = await self.rpc.call_raw(self.chain_id, "eth_getLogs", [flt])
+                pieces.append((b - a + 1, count_logs(body)))
+                return RawLogs(body)
+            answer = await self.rpc.batch_raw(
+                self.chain_id,
+                [("eth_getLogs", [flt]), ("eth_getBlockByNumber", [hex(hi), False])],
+            )
+            if isinstance(answer, RawBatch):
+                pieces.append((b - a + 1, count_logs(answer.body)))
+                return RawLogs(answer.body, answer.ids[0], answer.ids[1])
+            logs, block = answer  # the endpoint took no batch: answered one call each
+            if isinstance(block, RpcError):
+                raise block
+            if isinstance(logs, RpcError):
+                raise logs
+            pieces.append((b - a + 1, len(logs)))
+            body = orjson.dumps([{"id": 0, "result": logs}, {"id": 1, "result": block}])
+            return RawLogs(body, 0, 1)
+        except RpcCallerError as err:
+            refused.append(b - a + 1)
+            if a < b and suggested_end(err, a, b) is not None:
+                suggestion.append(True)
+            raise
+
     async def _commit(self, group: list[SubscriptionRow], spans: list[FetchedSpan]) -> None:
         """Store consecutive fetched spans for every member: one transaction per member, as
         if they were one span (batches in block order, the cursor at the last span's end)."""
+        if any(span.decoded is not None for span in spans):
+            await self._commit_decoded(group, spans)
+            return
         logs = [log for span in spans for log in span.logs]  # decoded events get sorted
         await self._times.prefetch(logs)
         self.faults.hit("exit_before_range_commit")
@@ -404,6 +489,45 @@ class ChainWorker:
             if progress is not None:
                 progress.done_to = hi
                 progress.logs += len(logs)
+
+    async def _decode(
+        self, pool: DecodePool, group: list[SubscriptionRow], raws: list[RawLogs], hi: int
+    ) -> CommitResult:
+        """The span's answers parsed, checked, routed, decoded and encoded by the pool."""
+        job = CommitJob(raws, hi, list(group), self.batch_size, self.decode_limits)
+        result = await pool.run(job)
+        if result.missing:  # logs without blockTimestamp: read the blocks, then again
+            result = await pool.run(replace(job, stamps=await self._times.stamps(result.missing)))
+        if result.reorg or result.hi_hash is None or result.missing:
+            raise _ReorgDuringFetch
+        return result
+
+    async def _commit_decoded(self, group: list[SubscriptionRow], spans: list[FetchedSpan]) -> None:
+        """As :meth:`_commit` for spans the pool decoded: each member's batches of every span,
+        in block order, in one transaction with its cursor at the last span's end."""
+        results = [span.decoded for span in spans if span.decoded is not None]
+        assert len(results) == len(spans), "spans of one step are all decoded or none"
+        self.faults.hit("exit_before_range_commit")
+        hi, hi_hash = spans[-1].hi, spans[-1].hi_hash
+        logs = sum(result.logs for result in results)
+        for index, sub in enumerate(group):
+            batches: list[NewBatch] = []
+            hashes: dict[int, str] = {}
+            for result in results:
+                done = result.subs[index]
+                batches.extend(done.batches)
+                hashes.update(done.hashes)
+                for log, error in done.failed:
+                    await self.storage.record_decode_error(sub.id, log, error)
+                    self.hub.broadcast_error(sub.id, "DECODE_ERROR", error, recoverable=True)
+            hashes[hi] = hi_hash
+            await self.storage.store_range(
+                sub.id, batches, hi, sorted(hashes.items()), fence=self.lease
+            )
+            progress = self.progress.get(sub.id)
+            if progress is not None:
+                progress.done_to = hi
+                progress.logs += logs
 
     async def _deliver(
         self, sub: SubscriptionRow, logs: list[dict[str, Any]], hi: int, hi_hash: str
@@ -474,8 +598,12 @@ class IngestManager:
         unheld: Callable[[int], None] | None = None,
         lease_lost: Callable[[IngestLease], Awaitable[None]] | None = None,
         wanted: Callable[[SubscriptionRow], bool] | None = None,
+        decode_pool: DecodePool | None = None,
     ) -> None:
         self._new_worker = new_worker
+        self.decode_pool = decode_pool  # shared by the chains' workers, closed by stop_all
+        if decode_pool is not None:
+            decode_pool.start()
         self._lease_for = lease_for
         self._unheld = unheld
         self._lease_lost = lease_lost
@@ -507,6 +635,8 @@ class IngestManager:
             worker.members = {s for s, c in self.chain_of.items() if c == chain_id}
             worker.lease = worker.reorgs.fence = lease
             worker.on_lease_lost = self._lease_lost
+            if self.decode_pool is not None:
+                worker.decode_pool = self.decode_pool
             if self._wanted is not None:
                 worker.wanted = self._wanted
             worker.task = asyncio.create_task(worker.run(), name=f"ingest-chain-{chain_id}")
@@ -559,6 +689,8 @@ class IngestManager:
     async def stop_all(self) -> None:
         for subscription_id in list(self.chain_of):
             await self.stop_for(subscription_id)
+        if self.decode_pool is not None:
+            await self.decode_pool.aclose()  # no worker process outlives the service
 
 
 def _event_order(item: tuple[str, dict[str, Any]]) -> tuple[int, int]:

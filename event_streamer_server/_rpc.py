@@ -25,6 +25,7 @@ from ._settings import BreakerSettings
 from ._throttle import Throttle, retry_after_seconds
 
 __all__ = [
+    "RawBatch",
     "RpcCallerError",
     "RpcError",
     "RpcPool",
@@ -81,6 +82,22 @@ class _RateLimited(RpcError):
 
 class _BatchUnsupported(RpcError):
     """The endpoint does not take JSON-RPC batches."""
+
+
+class RawBatch:
+    """A JSON-RPC batch answer left unparsed (parsed elsewhere, e.g. in a worker process):
+    its body and the ids of its calls, in the order asked. No answer in it is an error."""
+
+    __slots__ = ("body", "ids")
+
+    def __init__(self, body: bytes, ids: list[int]) -> None:
+        self.body = body
+        self.ids = ids
+
+
+# An answer whose body has none of these bytes holds no JSON-RPC error object: the keys of
+# logs and blocks never spell it, and their values are hex strings, numbers and booleans.
+_ERROR_KEY = b'"error"'
 
 
 def breaker_name(chain_id: int, index: int) -> str:
@@ -172,6 +189,29 @@ class RpcPool:
         )
         return result
 
+    async def call_raw(self, chain_id: int, method: str, params: Sequence[Any]) -> bytes:
+        """As :meth:`call`, but the answer's body unparsed (breakers, failover, size caps and
+        error mapping as for :meth:`call`: a body holding an error object is parsed here and
+        raised typed)."""
+        result: bytes = await self._failover(
+            chain_id, method, lambda url: self._post_raw(url, method, params)
+        )
+        return result
+
+    async def batch_raw(
+        self, chain_id: int, calls: Sequence[tuple[str, Sequence[Any]]]
+    ) -> RawBatch | list[Any | RpcError]:
+        """As :meth:`batch`, but where the endpoint answers the batch at once without any
+        error the body comes back unparsed, as a :class:`RawBatch`; otherwise the parsed
+        answers, exactly as :meth:`batch` gives them."""
+        if not calls:
+            return []
+        label = ",".join(sorted({m for m, _ in calls}))
+        answers: RawBatch | list[Any | RpcError] = await self._failover(
+            chain_id, f"batch[{label}]", lambda url: self._post_batch(url, calls, raw=True)
+        )
+        return answers
+
     async def batch(
         self, chain_id: int, calls: Sequence[tuple[str, Sequence[Any]]]
     ) -> list[Any | RpcError]:
@@ -237,11 +277,11 @@ class RpcPool:
         return counts
 
     async def _post_batch(
-        self, url: str, calls: Sequence[tuple[str, Sequence[Any]]]
-    ) -> list[Any | RpcError]:
+        self, url: str, calls: Sequence[tuple[str, Sequence[Any]]], *, raw: bool = False
+    ) -> Any:
         if url not in self._no_batch:
             try:
-                answers = await self._send_batch(url, calls)
+                answers = await self._send_batch(url, calls, raw=raw)
             except _BatchUnsupported as err:
                 logger.info("%s takes no JSON-RPC batches (%s): one call each", url, err)
                 self._remember_no_batch(url)
@@ -274,8 +314,8 @@ class RpcPool:
             return err
 
     async def _send_batch(
-        self, url: str, calls: Sequence[tuple[str, Sequence[Any]]]
-    ) -> list[Any | RpcError]:
+        self, url: str, calls: Sequence[tuple[str, Sequence[Any]]], *, raw: bool = False
+    ) -> RawBatch | list[Any | RpcError]:
         ids = [next(self._ids) for _ in calls]
         payload = [
             {"jsonrpc": "2.0", "id": i, "method": method, "params": list(params)}
@@ -284,6 +324,10 @@ class RpcPool:
         response = await self._send(url, payload)
         if response.status_code in (400, 404, 405, 415, 501):
             raise _BatchUnsupported(f"HTTP {response.status_code}")
+        if raw and response.status_code == 200:
+            content = response.content
+            if content.lstrip()[:1] == b"[" and _ERROR_KEY not in content:
+                return RawBatch(content, ids)
         body = self._body(response)
         if isinstance(body, dict):
             # One error object for the whole batch: the endpoint does not take batches
@@ -315,6 +359,28 @@ class RpcPool:
         if not isinstance(body, dict):
             raise RpcError("response is not a JSON-RPC object")
         return self._check(body)
+
+    async def _post_raw(self, url: str, method: str, params: Sequence[Any]) -> bytes:
+        payload = {
+            "jsonrpc": "2.0",
+            "id": next(self._ids),
+            "method": method,
+            "params": list(params),
+        }
+        response = await self._send(url, payload)
+        content = response.content
+        if (
+            response.status_code == 200
+            and _ERROR_KEY not in content
+            and content.lstrip()[:1] == b"{"
+            and b'"result"' in content
+        ):
+            return content
+        body = self._body(response)  # the rare path: parsed, and any error raised typed
+        if not isinstance(body, dict):
+            raise RpcError("response is not a JSON-RPC object")
+        self._check(body)
+        return content
 
     async def _send(self, url: str, payload: Any) -> httpx.Response:
         try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from event_streamer.abi import DecodeLimits
 
 from ._cluster import Cluster
+from ._decode_pool import DecodePool
 from ._faults import FaultPoints
 from ._guard import Guard
 from ._ingest import ChainWorker, IngestManager
@@ -121,6 +122,7 @@ class Service:
             unheld=lambda _: self.leases.poke(),
             lease_lost=self.leases.lost,
             wanted=self._ingest_wanted,
+            decode_pool=DecodePool(self.settings.decode_workers),
         )
         self.heads = HeadPush(self._wake_chain, policy=self.guard.policy)
         await self.seed_chains()

@@ -85,6 +85,10 @@ class Settings:
     db_busy_timeout: float = 2.0  # seconds a write waits for a locked database before 503
     db_pool_size: int = 10  # PostgreSQL connections per instance (a call waits db_busy_timeout)
     decode_max_depth: int = 16  # ABI nesting depth accepted (subscriptions and decoding)
+    # Worker processes that parse and decode eth_getLogs answers off the event loop's process
+    # (0: a thread of the service's process; at most 64). Off by default: on a loaded 2-core
+    # machine it did not pay for its inter-process copies (docs/performance.md).
+    decode_workers: int = 0
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""
@@ -213,4 +217,6 @@ def load_settings(
         raise ValueError("setting ingest_lease_ttl: must be 0.5..600 seconds")
     if len(settings.instance_id) > 200 or not settings.instance_id.isprintable():
         raise ValueError("setting instance_id: at most 200 printable characters")
+    if not 0 <= settings.decode_workers <= 64:
+        raise ValueError("setting decode_workers: must be 0..64")
     return settings

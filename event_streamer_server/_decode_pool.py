@@ -1,0 +1,324 @@
+"""Parse, route, decode and encode fetched logs in a worker process, off the event loop's.
+
+Ingestion is CPU bound in one process (parsing ``eth_getLogs`` answers and decoding cost
+about 60 ms per 10,000 logs). With ``decode_workers`` > 0 the chain workers keep the answers'
+raw bytes (:class:`RawLogs`) and hand a whole commit to :class:`DecodePool`, whose process
+parses them, checks the logs' block hashes, routes the logs to each subscription, decodes
+(decoders cached per ABI set in the process) and returns encoded batches. A worker that does
+not answer within ``timeout`` or dies is killed, the pool is rebuilt on the next commit, and
+that commit is processed in a thread instead (:func:`process_commit` is the same code).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from event_streamer.abi import DecodeLimits, EventDecoder
+from event_streamer.exceptions import EventDecodeError
+
+from ._plan import event_keys, make_keyed_batches, route_logs, subscription_events
+from ._storage import NewBatch, SubscriptionRow
+from ._time import to_iso
+
+__all__ = [
+    "CommitJob",
+    "CommitResult",
+    "DecodePool",
+    "RawLogs",
+    "SubscriptionResult",
+    "count_logs",
+    "process_commit",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0  # seconds one commit may take in a worker before it is deemed wedged
+_DECODER_SETS = 256  # ABI sets whose decoders a process keeps
+
+
+def count_logs(body: bytes) -> int:
+    """Logs in an ``eth_getLogs`` answer, without parsing it (each log has one logIndex)."""
+    return body.count(b'"logIndex"')
+
+
+@dataclass(frozen=True, slots=True)
+class RawLogs:
+    """One unparsed ``eth_getLogs`` answer: a single call's body (``logs_id`` None), or a
+    batch body holding the logs under ``logs_id`` and block ``hi`` under ``block_id``."""
+
+    body: bytes
+    logs_id: int | None = None
+    block_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitJob:
+    answers: list[RawLogs]  # in block order
+    hi: int  # the commit's last block (its hash is in one of the answers)
+    subs: list[SubscriptionRow]
+    batch_size: int
+    limits: DecodeLimits
+    stamps: dict[int, str] = field(default_factory=dict)  # block timestamps fetched for us
+
+
+@dataclass(slots=True)
+class SubscriptionResult:
+    batches: list[NewBatch]
+    hashes: dict[int, str]
+    failed: list[tuple[dict[str, Any], str]]  # (log, why it did not decode)
+    routed: int
+
+
+@dataclass(slots=True)
+class CommitResult:
+    """What a commit stores; ``reorg``: the chain moved during the fetch (retry the step);
+    ``missing``: blocks whose logs carry no timestamp (fetch them, then run again)."""
+
+    hi_hash: str | None = None
+    reorg: bool = False
+    missing: list[int] = field(default_factory=list)
+    logs: int = 0
+    subs: list[SubscriptionResult] = field(default_factory=list)
+
+
+_Decoders = dict[str, tuple[str, EventDecoder]]
+_decoder_sets: OrderedDict[tuple[str, DecodeLimits], _Decoders] = OrderedDict()
+
+
+def _decoders(abis: list[dict[str, Any]], limits: DecodeLimits) -> _Decoders:
+    """This process's decoders for an ABI set, built once (bounded LRU)."""
+    key = (orjson.dumps(abis, option=orjson.OPT_SORT_KEYS).decode(), limits)
+    found = _decoder_sets.get(key)
+    if found is not None:
+        _decoder_sets.move_to_end(key)
+        return found
+    keys = event_keys(abis)
+    built = [EventDecoder(abi, limits=limits) for abi in abis]
+    found = {d.topic0: (keys[d.topic0], d) for d in built}
+    _decoder_sets[key] = found
+    if len(_decoder_sets) > _DECODER_SETS:
+        _decoder_sets.popitem(last=False)
+    return found
+
+
+def _parse(answer: RawLogs) -> tuple[list[dict[str, Any]], str | None, bool]:
+    """(logs, hash of block hi or None, whether a block-hi answer was in it)."""
+    body = orjson.loads(answer.body)
+    if answer.logs_id is None:
+        return list(body["result"]), None, False
+    by_id = {item.get("id"): item for item in body if isinstance(item, dict)}
+    logs = by_id[answer.logs_id]["result"]
+    block = by_id[answer.block_id]["result"] if answer.block_id is not None else None
+    hi_hash = block.get("hash") if isinstance(block, dict) else None
+    return list(logs), (str(hi_hash) if hi_hash is not None else None), True
+
+
+def process_commit(job: CommitJob) -> CommitResult:
+    """Parse, check, route, decode, order, cut and encode one commit: runs in a worker
+    process (or a thread when the pool is off or failed)."""
+    logs: list[dict[str, Any]] = []
+    hi_hash: str | None = None
+    for answer in job.answers:
+        part, block_hash, had_block = _parse(answer)
+        logs.extend(part)
+        if had_block:
+            hi_hash = block_hash
+    result = CommitResult(hi_hash=hi_hash, logs=len(logs))
+    if hi_hash is None:
+        result.reorg = True  # block hi is not there (any more)
+        return result
+    hi_hex = None
+    # The logs carry their block's hash: one that disagrees with block hi (or with another
+    # log of its block) means the chain moved while we read it.
+    seen: dict[str, str] = {}
+    stamps: dict[str, str] = {}
+    missing: set[int] = set()
+    for log in logs:
+        number, block_hash = log.get("blockNumber"), log.get("blockHash")
+        if not isinstance(number, str) or not isinstance(block_hash, str):
+            continue
+        known = seen.get(number)
+        if known is None:
+            seen[number] = block_hash
+            value = int(number, 16)
+            if hi_hex is None and value == job.hi:
+                hi_hex = number
+                if block_hash != hi_hash:
+                    result.reorg = True
+                    return result
+            raw = log.get("blockTimestamp")
+            stamp = job.stamps.get(value)
+            if stamp is None and isinstance(raw, str):
+                stamp = to_iso(datetime.fromtimestamp(int(raw, 16), UTC))
+            if stamp is None:
+                missing.add(value)
+            else:
+                stamps[number] = stamp
+        elif known != block_hash:
+            result.reorg = True
+            return result
+    if missing:
+        result.missing = sorted(missing)
+        return result
+    for sub in job.subs:
+        result.subs.append(_deliver(sub, logs, stamps, job))
+    return result
+
+
+def _deliver(
+    sub: SubscriptionRow, logs: list[dict[str, Any]], stamps: dict[str, str], job: CommitJob
+) -> SubscriptionResult:
+    decoders = _decoders(subscription_events(sub), job.limits)
+    only = next(iter(decoders.values())) if len(decoders) == 1 else None
+    events: list[tuple[str, dict[str, Any]]] = []
+    hashes: dict[int, str] = {}
+    failed: list[tuple[dict[str, Any], str]] = []
+    last = (-1, -1)
+    in_order = True
+    routed = 0
+    for log in route_logs(sub, logs):
+        routed += 1
+        if only is not None:
+            key, decoder = only
+        else:
+            topic0 = str((log.get("topics") or [""])[0]).lower()
+            key, decoder = decoders.get(topic0) or next(iter(decoders.values()))
+        try:
+            event = decoder.decode(log)
+        except EventDecodeError as err:  # DecodeLimitError included
+            failed.append((log, str(err)))
+            continue
+        event["timestamp"] = stamps[log["blockNumber"]]
+        order = (event["block_number"], event["log_index"])
+        if order[0] != last[0]:
+            hashes[order[0]] = str(log.get("blockHash"))
+        elif order[1] <= last[1]:
+            in_order = False
+        if order[0] < last[0]:
+            in_order = False
+        last = order
+        events.append((key, event))
+    if not in_order:  # nodes answer in block order; sort only when one did not
+        events.sort(key=lambda item: (item[1]["block_number"], item[1]["log_index"]))
+        hashes = {e["block_number"]: str(e.get("block_hash")) for _, e in events}
+    return SubscriptionResult(make_keyed_batches(events, job.batch_size), hashes, failed, routed)
+
+
+class DecodePool:
+    """A small pool of worker processes for :func:`process_commit` (``workers`` 0: a thread)."""
+
+    def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if workers < 0 or workers > 64:
+            raise ValueError("decode workers must be between 0 and 64")
+        if not timeout > 0:
+            raise ValueError("timeout must be positive")
+        self.workers = workers
+        self.timeout = timeout
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self.fallbacks = 0  # commits processed in a thread after the pool failed
+
+    @property
+    def enabled(self) -> bool:
+        return self.workers > 0
+
+    def start(self) -> None:
+        """Start the worker processes now (spawning and importing take a second or so,
+        which the first commit should not wait for)."""
+        if self.enabled:
+            for _ in range(self.workers):
+                self._pool().submit(_warm)
+
+    def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self._executor is None:
+            # spawn: no copy of the service's event loop, sockets or threads in the child.
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
+        return self._executor
+
+    async def run(self, job: CommitJob) -> CommitResult:
+        """Process ``job`` in a worker process; in a thread if that fails."""
+        if not self.enabled:
+            return await asyncio.to_thread(process_commit, job)
+        try:
+            future = self._pool().submit(process_commit, job)
+            async with asyncio.timeout(self.timeout):
+                return await asyncio.wrap_future(future)
+        except (TimeoutError, BrokenProcessPool) as err:
+            self.fallbacks += 1
+            logger.warning(
+                "decode worker failed (%s): restarting the pool, this commit in a thread",
+                type(err).__name__,
+            )
+            self._kill()
+            return await asyncio.to_thread(process_commit, job)
+
+    def _kill(self) -> None:
+        """End the pool's processes now (a wedged worker does not finish by itself)."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
+
+    async def aclose(self) -> None:
+        """Stop the worker processes (waits for them, bounded; kills what remains)."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            await asyncio.to_thread(process.join, 5)
+            if process.is_alive():
+                process.kill()
+                await asyncio.to_thread(process.join, 5)
+
+
+def _warm() -> None:
+    """Nothing: unpickling it imports this module (and the decoder) in the worker."""
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: end with the service, even when it is killed (SIGKILL runs no cleanup,
+    and a spawned worker holds its queue's both ends, so it would wait forever)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)  # the parent died before the signal was set up
+
+    def watch() -> None:  # where prctl is missing (or the spawning thread ends first)
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
