@@ -76,6 +76,10 @@ def _cpu(procs: list[psutil.Process]) -> float:
     return total
 
 
+def _cpu_by_pid(procs: list[psutil.Process]) -> dict[int, float]:
+    return {proc.pid: _cpu([proc]) for proc in procs}
+
+
 def _postgres_procs(server: EmbeddedPostgres | None) -> list[psutil.Process]:
     """The postmaster and its children (one backend per pooled connection)."""
     if server is None or server.pid is None:
@@ -139,11 +143,10 @@ def _scenario(
             if i == 0:
                 sids = asyncio.run(_prepare(db, rpc_url, procs[0].url, per_sub))
         servers = [psutil.Process(p.pid) for p in procs]
-        database = _postgres_procs(pg)
         groups = [sids[c::CONSUMERS] for c in range(CONSUMERS)]
         events = per_sub * BATCH
-        before = {"instances": _cpu(servers), "postgresql": _cpu(database)}
-        go = time.time() + 3.0  # every consumer imported and connected-ready: start together
+        before = {"instances": _cpu(servers)}
+        database_before = _cpu_by_pid(_postgres_procs(pg))
         clients = [
             subprocess.Popen(
                 [
@@ -153,9 +156,9 @@ def _scenario(
                     "consume",
                     procs[c % instances].url,
                     str(events),
-                    str(go),
                     *map(str, group),
                 ],
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -163,6 +166,14 @@ def _scenario(
             )
             for c, group in enumerate(groups)
         ]
+        for client in clients:  # every consumer imported and ready, then all start at once
+            assert client.stdout is not None
+            if client.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"a consumer failed to start: {client.communicate()}")
+        for client in clients:
+            assert client.stdin is not None
+            client.stdin.write("go\n")
+            client.stdin.flush()
         spans = []
         client_cpu = 0.0
         for i, client in enumerate(clients):
@@ -175,7 +186,10 @@ def _scenario(
         wall = max(e for _, e in spans) - min(b for b, _ in spans)
         cpu = {
             "instances": _cpu(servers) - before["instances"],
-            "postgresql": _cpu(database) - before["postgresql"],
+            "postgresql": sum(
+                used - database_before.get(pid, 0.0)
+                for pid, used in _cpu_by_pid(_postgres_procs(pg)).items()
+            ),
             "consumers": client_cpu,
         }
         return Result(events * len(sids) / wall, cpu, wall)
@@ -185,20 +199,29 @@ def _scenario(
 
 
 def measure(quick: bool) -> dict[str, Result]:
+    """Per scenario the median-rate round; scenarios interleaved per round, so that load from
+    elsewhere on the machine falls on each alike."""
     per_sub = 30 if quick else 300  # batches of 100 events per subscription
+    rounds = 1 if quick else 3
     root = Path(tempfile.mkdtemp(prefix="es-bench-cluster-"))
     anvil = start_anvil()
     pg = EmbeddedPostgres(root / "pg", durable=True)
     pg.start()
     try:
-        out = {}
-        for name, instances in (("pg1", 1), ("pg3", 3)):
-            db = pg.create_database(f"bench_{name}")
-            out[name] = _scenario(db, root / name, anvil.url, instances, per_sub, pg)
-        out["sqlite1"] = _scenario(
-            str(root / "sqlite.db"), root / "sqlite1", anvil.url, 1, per_sub, None
-        )
-        return out
+        runs: dict[str, list[Result]] = {"pg1": [], "pg3": [], "sqlite1": []}
+        for r in range(rounds):
+            for name, instances in (("pg1", 1), ("pg3", 3)):
+                db = pg.create_database(f"bench_{name}_{r}")
+                work = root / f"{name}-{r}"
+                runs[name].append(_scenario(db, work, anvil.url, instances, per_sub, pg))
+            lite = str(root / f"sqlite-{r}.db")
+            runs["sqlite1"].append(
+                _scenario(lite, root / f"sqlite1-{r}", anvil.url, 1, per_sub, None)
+            )
+        return {
+            name: sorted(results, key=lambda x: x.rate)[len(results) // 2]
+            for name, results in runs.items()
+        }
     finally:
         pg.stop()
         anvil.cleanup()
@@ -265,11 +288,12 @@ async def _consume_one(session: aiohttp.ClientSession, url: str, sid: int, n: in
                 return
 
 
-async def consume(url: str, n: int, go: float, sids: list[int]) -> tuple[float, float, float]:
-    """Read every stream of ``sids`` (``n`` events each) concurrently, from ``go`` (a wall
-    clock time) on; (began, ended, CPU seconds used meanwhile)."""
+async def consume(url: str, n: int, sids: list[int]) -> tuple[float, float, float]:
+    """Say ``ready``, wait for ``go`` on stdin, then read every stream of ``sids`` (``n`` events
+    each) concurrently; (began, ended, CPU seconds used meanwhile)."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session:
-        await asyncio.sleep(max(0.0, go - time.time()))
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
         began, cpu = time.time(), time.process_time()
         await asyncio.gather(*(_consume_one(session, url, sid, n) for sid in sids))
         return began, time.time(), time.process_time() - cpu
@@ -277,9 +301,7 @@ async def consume(url: str, n: int, go: float, sids: list[int]) -> tuple[float, 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["consume"]:
     args = sys.argv[2:]
-    began, ended, used = asyncio.run(
-        consume(args[0], int(args[1]), float(args[2]), [int(s) for s in args[3:]])
-    )
+    began, ended, used = asyncio.run(consume(args[0], int(args[1]), [int(s) for s in args[2:]]))
     print(f"{began:.6f} {ended:.6f} {used:.3f}")
 elif __name__ == "__main__":
     for row in run("--quick" in sys.argv):
