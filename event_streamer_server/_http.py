@@ -202,8 +202,12 @@ def _endpoint(
             return json_response(err.status, err.body(), {**headers, **err.headers})
         except StorageBusy as err:
             logger.warning("%s %s: storage busy (%s)", op.method, op.path, err)
+            # The cause stays in the log (it may name the database host): callers get the gist.
             error = ApiError(
-                503, "Service busy", "the database is locked; retry", error_code="STORAGE_BUSY"
+                503,
+                "Service busy",
+                "the database is busy or unreachable; retry",
+                error_code="STORAGE_BUSY",
             )
             return json_response(503, error.body(), {**headers, "Retry-After": "1"})
         except Exception:

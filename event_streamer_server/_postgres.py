@@ -2,13 +2,16 @@
 
 A bounded connection pool; every call is one ``READ COMMITTED`` transaction that has committed
 when the call returns. Where SQLite relied on its single writer, rows are locked explicitly:
-the subscription row (``FOR UPDATE``) serialises seq assignment in ``store_range`` and the
-counters of acknowledgements; a fenced write reads the lease row ``FOR SHARE`` so a concurrent
-takeover waits for it. Migrations run at ``open()`` under ``pg_advisory_lock``, so instances
-starting together migrate once. Retention deletes in short transactions and leaves the space to
-autovacuum (no VACUUM call). Pool exhaustion past ``acquire_timeout`` raises
+the subscription row (``FOR UPDATE``) serialises seq assignment in ``store_range`` and
+``rewind`` (whose reorg notice takes the next seq) and the counters of acknowledgements; a
+fenced write reads the lease row ``FOR SHARE`` so a concurrent takeover waits for it.
+Migrations run at ``open()`` under ``pg_advisory_lock``, so instances starting together migrate
+once. Retention deletes in short transactions and leaves the space to autovacuum (no VACUUM
+call). Pool exhaustion past ``acquire_timeout`` raises
 :class:`StorageBusy`; a lost connection raises :class:`StorageUnavailable` (a ``StorageBusy``,
 so the API answers 503) and the pool reconnects on the next call once the server is back.
+Stored batches and reorg notices are announced with ``NOTIFY`` on commit, so other instances'
+streams wake at once.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import dataclasses
 import json
 import logging
 import secrets
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
+import orjson
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -32,6 +37,7 @@ from ._principals import StoredKey
 from ._redact import redact_url
 from ._storage import (
     CHAIN_FIELDS,
+    MAX_NOTICE_IDS,
     SUBSCRIPTION_FIELDS,
     AckResult,
     ChainRow,
@@ -40,6 +46,7 @@ from ._storage import (
     NewBatch,
     NewChain,
     NewSubscription,
+    ReorgNotice,
     StorageBusy,
     StoredBatch,
     SubscriptionRow,
@@ -70,11 +77,11 @@ _OWN_PIDS = 1024  # server PIDs of our own pool connections remembered (NOTIFY e
 
 # The one place that says how a column is stored: JSON columns are encoded here, BYTEA and
 # scalar columns pass through. Adding a field: one migration plus (if JSON) one name here.
-_JSON_COLUMNS = frozenset({"rpc_urls", "event_signature", "addresses"})
+_JSON_COLUMNS = frozenset({"rpc_urls", "event_signature", "addresses", "extra_events", "topics"})
 # Columns whose dataclass field has another name (SELECT column AS field).
 _BATCH_COLUMNS = (
     "id AS batch_id, subscription_id, seq, events AS events_json, event_count, first_block, "
-    "last_block"
+    "last_block, kind"
 )
 
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -98,7 +105,8 @@ class StorageUnavailable(StorageBusy):
 
 def _encode(column: str, value: Any) -> Any:
     if column in _JSON_COLUMNS:
-        return json.dumps(value, separators=(",", ":"))
+        # None stays SQL NULL (``topics``: no filter), not the JSON value null.
+        return None if value is None else json.dumps(value, separators=(",", ":"))
     if column == "average_block_time" and isinstance(value, int):
         return float(value)
     return value
@@ -526,7 +534,8 @@ class PostgresStorage:
     async def unacked_count(self, subscription_id: int) -> int:
         async def body(conn: Conn) -> int:
             n = await conn.fetchval(
-                "SELECT count(*) FROM batches WHERE subscription_id = $1 AND acked_at IS NULL",
+                "SELECT count(*) FROM batches WHERE subscription_id = $1 AND acked_at IS NULL "
+                "AND kind = 'events'",
                 subscription_id,
             )
             return int(n)
@@ -559,6 +568,14 @@ class PostgresStorage:
                 ids,
                 now,
             )
+            if fresh:  # notices below an acknowledged batch: handled (or ignored) by the client
+                await conn.execute(
+                    "UPDATE batches SET acked_at = $3 WHERE subscription_id = $1 AND seq < $2 "
+                    "AND acked_at IS NULL AND kind = 'reorg'",
+                    subscription_id,
+                    max(int(r["seq"]) for r in fresh),
+                    now,
+                )
             result = AckResult()
             for batch_id in ids:
                 if batch_id in found:
@@ -662,32 +679,90 @@ class PostgresStorage:
 
     async def rewind(
         self, subscription_id: int, block_number: int, *, fence: IngestLease | None = None
-    ) -> None:
-        async def body(conn: Conn) -> None:
+    ) -> ReorgNotice | None:
+        now = now_iso()
+
+        async def body(conn: Conn) -> ReorgNotice | None:
             await self._check_fence(conn, fence)
-            if not await self._lock_subscription(conn, subscription_id):
-                return
+            # The row lock keeps concurrent store_range/acks out until the notice's seq is set.
+            next_seq = await conn.fetchval(
+                "SELECT next_seq FROM subscriptions WHERE id = $1 FOR UPDATE", subscription_id
+            )
+            if next_seq is None:
+                return None
+            fork = block_number  # a local: a retried transaction starts from the argument
+            # A batch is void as a whole: rewind to before the first one reaching past the fork.
+            low = await conn.fetchval(
+                "SELECT min(first_block) FROM batches WHERE subscription_id = $1 "
+                "AND kind = 'events' AND last_block > $2",
+                subscription_id,
+                block_number,
+            )
+            if low is not None:
+                fork = min(fork, int(low) - 1)
             await conn.execute(
                 "DELETE FROM processed_blocks WHERE subscription_id = $1 AND block_number > $2",
                 subscription_id,
-                block_number,
+                fork,
             )
             kept = await conn.fetchval(
                 "SELECT block_hash FROM processed_blocks WHERE subscription_id = $1 "
                 "AND block_number = $2",
                 subscription_id,
-                block_number,
+                fork,
             )
             await conn.execute(
                 "UPDATE subscriptions SET last_processed_block = $1, last_block_hash = $2, "
                 "updated_at = $3 WHERE id = $4",
-                block_number,
+                fork,
                 kept,
-                now_iso(),
+                now,
                 subscription_id,
             )
+            void = await conn.fetch(
+                "SELECT id FROM batches WHERE subscription_id = $1 AND kind = 'events' "
+                "AND last_block > $2 ORDER BY seq",
+                subscription_id,
+                fork,
+            )
+            if not void:
+                return None
+            await conn.execute(  # never sent again; acknowledged without counting as delivered
+                "UPDATE batches SET acked_at = $3 WHERE subscription_id = $1 AND kind = 'events' "
+                "AND last_block > $2 AND acked_at IS NULL",
+                subscription_id,
+                fork,
+                now,
+            )
+            ids = [str(r["id"]) for r in void]
+            notice = ReorgNotice(
+                notice_id=f"reorg_{uuid.uuid4().hex}",
+                seq=int(next_seq),
+                fork_block=fork,
+                void_batch_ids=ids[:MAX_NOTICE_IDS],
+                void_batch_count=len(ids),
+            )
+            await conn.execute(
+                "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
+                "last_block, created_at, kind) VALUES ($1, $2, $3, 0, $4, $5, $5, $6, 'reorg')",
+                notice.notice_id,
+                subscription_id,
+                notice.seq,
+                orjson.dumps(notice.as_json()),
+                fork + 1,
+                now,
+            )
+            await conn.execute(
+                "UPDATE subscriptions SET next_seq = $1 WHERE id = $2",
+                notice.seq + 1,
+                subscription_id,
+            )
+            # The notice is in the delivery sequence: wake other instances' streams on commit
+            # (this instance's caller wakes its own, as with SQLite).
+            await conn.execute("SELECT pg_notify($1, $2)", COMMIT_CHANNEL, str(subscription_id))
+            return notice
 
-        await self._run(body)
+        return await self._run(body)
 
     async def record_decode_error(
         self, subscription_id: int, log: Mapping[str, Any], error: str

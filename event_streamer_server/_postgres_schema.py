@@ -93,4 +93,16 @@ MIGRATIONS: list[str] = [
         expires_at DOUBLE PRECISION NOT NULL
     );
     """,
+    # 2: per-chain finality mode (issue 19; SQLite's migration 7)
+    """
+    ALTER TABLE chains ADD COLUMN finality TEXT NOT NULL DEFAULT 'confirmations';
+    """,
+    # 3: several events per subscription, indexed-argument filters, and reorg notices kept in
+    # the delivery sequence as batches of kind 'reorg' (issue 19; SQLite's migration 8)
+    """
+    ALTER TABLE subscriptions ADD COLUMN extra_events JSONB NOT NULL DEFAULT '[]';
+    ALTER TABLE subscriptions ADD COLUMN topics JSONB;
+    ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'events'
+        CHECK (kind IN ('events', 'reorg'));
+    """,
 ]

@@ -111,6 +111,25 @@ def on_db_thread(
     return run_on_db_thread
 
 
+def _switch_to_wal(db: sqlite3.Connection, timeout: float) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another process holds the lock.
+
+    Two processes creating one file at once can get ``database is locked`` here at once:
+    SQLite skips the busy handler where waiting could deadlock, so this waits itself.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)  # on the store's own thread, at start-up only
+        delay = min(delay * 2, 0.2)
+
+
 class SQLiteStorage:
     """:class:`~event_streamer_server._storage.Storage` on a SQLite file."""
 
@@ -147,8 +166,9 @@ class SQLiteStorage:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
         db.row_factory = _record
         # Start-up waits for other processes on the file too (switching to WAL, migrating).
-        db.execute(f"PRAGMA busy_timeout={max(5000, int(self.busy_timeout * 1000))}")
-        db.execute("PRAGMA journal_mode=WAL")
+        start_timeout = max(5.0, self.busy_timeout)
+        db.execute(f"PRAGMA busy_timeout={int(start_timeout * 1000)}")
+        _switch_to_wal(db, start_timeout)
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         # A checkpointed WAL is cut back to this size (else it keeps its largest size forever).

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -51,6 +52,11 @@ def run_devstack(args: argparse.Namespace) -> int:
     if args.postgres and args.db:
         sys.stderr.write("devstack: --db and --postgres exclude each other\n")
         return 2
+    for flag, port in (("--service-port", args.service_port), ("--rpc-port", args.rpc_port)):
+        problem = _port_problem(port)
+        if problem:
+            sys.stderr.write(f"devstack: {flag} {port}: {problem}\n")
+            return 2
     with contextlib.ExitStack() as cleanup:
         db = args.db
         if args.postgres:
@@ -75,6 +81,21 @@ def run_devstack(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         asyncio.run(_until_signalled())
     return 0
+
+
+def _port_problem(port: int) -> str | None:
+    """Why the stack cannot listen on 127.0.0.1:``port`` (``None``: it can; 0 = any free port)."""
+    if not 0 <= port <= 65535:
+        return "not a TCP port (0..65535)"
+    if port == 0:
+        return None
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn and anvil do
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return "already in use (another devstack or service?); pick another port"
+    return None
 
 
 @contextlib.contextmanager

@@ -298,3 +298,19 @@ def test_server_console_script_keeps_its_options(tmp_path: Path) -> None:
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_devstack_names_a_port_in_use() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [*DEVSTACK_COMMANDS["event-streamer-server devstack"], "--service-port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"--service-port {port}: already in use" in done.stderr
+    assert "Traceback" not in done.stderr

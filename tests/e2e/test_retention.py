@@ -96,7 +96,8 @@ async def read_batches(url: str, sid: int, n: int) -> tuple[str, list[str]]:
         http.stream("GET", f"/subscriptions/{sid}/stream") as response,
     ):
         connection_id = response.headers["x-connection-id"]
-        async for line in response.aiter_lines():
+        lines = response.aiter_lines()  # held: see test_retention_removes_only_acknowledged_batches
+        async for line in lines:
             message = orjson.loads(line)
             if message["type"] == "event_batch":
                 ids.append(message["batch_id"])
@@ -117,7 +118,10 @@ async def test_retention_removes_only_acknowledged_batches(stack: LocalStack) ->
         async with http.stream("GET", f"/subscriptions/{sid}/stream") as response:
             cid = response.headers["x-connection-id"]
             seen: list[str] = []
-            async for line in response.aiter_lines():
+            # Held until the stream closes: a line iterator dropped after ``break`` is finalised
+            # by the garbage collector, and httpcore then closes the connection under the ack.
+            lines = response.aiter_lines()
+            async for line in lines:
                 message = orjson.loads(line)
                 if message["type"] == "event_batch":
                     seen.append(message["batch_id"])

@@ -228,7 +228,16 @@ streaming_client = harness.track(client.create_streaming_client(subscription_id=
         prelude=STREAMING.format(n=4, name="streaming_client", kw=", auto_acknowledge=False")
         + DELIVERED
         + """
+import builtins
+
 current_batch_id = None
+_acked_events = []  # what the example printed as acknowledged: the epilogue waits for all 4
+
+def print(*args, **kwargs):
+    text = " ".join(str(a) for a in args)
+    if text.startswith("Total events acknowledged: "):
+        _acked_events.append(int(text.rsplit(" ", 1)[1]))
+    builtins.print(*args, **kwargs)
 
 @streaming_client.on_event("Transfer")  # binds the name the spec leaves to "the handler context"
 def _bind(events):
@@ -237,7 +246,10 @@ def _bind(events):
 """,
         epilogue="""
 await streaming_client.start_streaming()
-await harness.until(lambda: _delivered(4), within=60)
+async def _all_acknowledged():  # durable at the service, and the example printed it
+    return await _delivered(4) and sum(_acked_events) == 4
+
+await harness.until(_all_acknowledged, within=60)
 bulk_task.cancel()
 print("service counts 4 acknowledged events")
 """,
