@@ -68,10 +68,10 @@ test-unit: setup  ## pure unit tests only: no processes, no sockets (seconds)
 test-all: setup  ## every test, slow suites included
 	$(RUN) pytest -q -m ''
 
-test-faults: setup  ## reliability: every fault suite, the slow fuzz run, the 50/50 kill -9 soak and the 3-instance 30-kill soak with figures
+test-faults: setup  ## reliability: every fault suite, the slow fuzz run, the 50/50 kill -9 soak and the 3-instance PostgreSQL soak (30 kills, 5 PostgreSQL restarts) with figures
 	$(RUN) pytest -q -m 'faults or slow'
 	$(RUN) python scripts/faults.py --service-kills 50 --consumer-kills 50
-	$(RUN) python scripts/cluster_soak.py --instances 3 --kills 30
+	$(RUN) python scripts/cluster_soak.py --embedded-postgres --instances 3 --kills 30 --pg-restarts 5 --consumers 2
 
 bench: setup  ## every benchmark, one table of ratios vs same-run baselines
 	$(RUN) python scripts/bench.py --json bench-results.json

@@ -30,6 +30,7 @@ BENCHMARKS = [
     "delivery",
     "history",
     "backfill",
+    "cluster",
 ]
 
 

@@ -7,17 +7,21 @@ connection failure and resuming from their last handled batch's token) handle an
 every batch. At random moments an instance is killed with SIGKILL (the chain's lease holder
 about half the time) and restarted on its port. Instances get ids that are not of the
 ``hostname-pid-random`` form, so a killed holder is replaced only once its lease expires (the
-path taken across machines). Figures:
+path taken across machines). With ``--embedded-postgres --pg-restarts N`` the PostgreSQL server
+itself is also restarted N times (fast shutdown, then start on the same port and data) at random
+moments between the kills, with every instance running. Figures:
 
 - events lost (must be 0) and batches redelivered after a durable ack (must be 0), per consumer;
 - duplicates, which must all come from batches unacknowledged when they came back;
 - ingestion takeover time p95, end to end: from killing the holder to the first event emitted
   after the kill reaching a consumer (target <= ttl + 2 s);
 - client failover time p95: from killing a consumer's instance to its first line from another
-  instance (target < 2 s).
+  instance (target < 2 s);
+- PostgreSQL restart recovery p95 (information): from the start of a restart to the first event
+  emitted after the server is back reaching a consumer.
 
 Usage: python scripts/cluster_soak.py [--instances 3] [--kills 30] [--consumers 2] [--ttl 2]
-       [--db PATH_OR_URL] [--embedded-postgres] [--seed S]
+       [--db PATH_OR_URL] [--embedded-postgres [--pg-restarts N]] [--seed S]
 Exit code 0 only when every invariant holds and both p95 targets are met.
 """
 
@@ -81,6 +85,10 @@ async def soak(args: argparse.Namespace) -> int:
     takeovers: list[float] = []
     failovers: list[float] = []
     holder_kills = 0
+    pg_recoveries: list[float] = []
+    # Which steps restart PostgreSQL instead of killing an instance: spread at random.
+    steps = ["kill"] * args.kills + ["pg"] * args.pg_restarts
+    rng.shuffle(steps)
     try:
         await asyncio.to_thread(instances.start_all)
         register_chain(instances.urls[0], anvil.url, CHAIN, average_block_time=0.05)
@@ -105,8 +113,20 @@ async def soak(args: argparse.Namespace) -> int:
                     await asyncio.sleep(0.1)
 
             emitting = asyncio.create_task(emit())
-            for k in range(1, args.kills + 1):
+            k = 0
+            for step in steps:
                 await asyncio.sleep(rng.uniform(0.3, 1.5))
+                if step == "pg":
+                    restarted_at = time.time()
+                    await asyncio.to_thread(pg.restart)
+                    took = await first_new_event(
+                        consumers, emit_times, time.time(), 60.0, since=restarted_at
+                    )
+                    if took >= 0:
+                        pg_recoveries.append(took)
+                    print(f"\nPostgreSQL restarted ({len(pg_recoveries)} back)", flush=True)
+                    continue
+                k += 1
                 ids = await asyncio.to_thread(instances.instance_ids)
                 lease = await asyncio.to_thread(instances.lease_owner, CHAIN)
                 holder = ids.get(lease[0]) if lease is not None and lease[2] else None
@@ -156,6 +176,7 @@ async def soak(args: argparse.Namespace) -> int:
             "store": "postgresql" if db.startswith(("postgresql:", "postgres:")) else "sqlite",
             "instance kills (kill -9)": args.kills,
             "of which the lease holder": holder_kills,
+            "PostgreSQL restarts (fast shutdown)": args.pg_restarts,
             "events emitted": emitted,
         }
         ok = True
@@ -179,6 +200,14 @@ async def soak(args: argparse.Namespace) -> int:
         )
         figures["client failover p95 (s)"] = round(p95(failovers), 3) if failovers else "-"
         figures["failovers measured"] = len(failovers)
+        if args.pg_restarts:
+            figures["PostgreSQL restart recovery p50 (s)"] = (
+                round(statistics.median(pg_recoveries), 3) if pg_recoveries else "-"
+            )
+            figures["PostgreSQL restart recovery p95 (s)"] = (
+                round(p95(pg_recoveries), 3) if pg_recoveries else "-"
+            )
+        ok = ok and len(pg_recoveries) == args.pg_restarts
         ok = ok and (not takeovers or p95(takeovers) <= args.ttl + 2.0)
         ok = ok and (not failovers or p95(failovers) < 2.0)
         ok = ok and (holder_kills == 0 or len(takeovers) == holder_kills)
@@ -197,9 +226,16 @@ async def soak(args: argparse.Namespace) -> int:
 
 
 async def first_new_event(
-    consumers: list[Consumer], emit_times: list[tuple[float, int]], killed_at: float, within: float
+    consumers: list[Consumer],
+    emit_times: list[tuple[float, int]],
+    killed_at: float,
+    within: float,
+    *,
+    since: float | None = None,
 ) -> float:
-    """Seconds from ``killed_at`` to the first event emitted after it reaching any consumer."""
+    """Seconds from ``since`` (default ``killed_at``) to the first event emitted after
+    ``killed_at`` reaching any consumer."""
+    since = killed_at if since is None else since
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         after = [first for sent, first in emit_times if sent > killed_at]
@@ -212,7 +248,7 @@ async def first_new_event(
                 if t >= killed_at and top >= lowest
             ]
             if times:
-                return float(min(times) - killed_at)
+                return float(min(times) - since)
         await asyncio.sleep(0.05)
     return -1.0
 
@@ -240,10 +276,15 @@ def main() -> int:
     parser.add_argument("--ttl", type=float, default=2.0, help="ingest lease ttl, seconds")
     parser.add_argument("--db", default=None, help="SQLite path or postgresql:// URL")
     parser.add_argument("--embedded-postgres", action="store_true")
+    parser.add_argument(
+        "--pg-restarts", type=int, default=0, help="restarts of the embedded PostgreSQL server"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    if args.instances < 2 or args.kills < 0 or args.consumers < 1:
-        parser.error("needs --instances >= 2, --kills >= 0, --consumers >= 1")
+    if args.instances < 2 or args.kills < 0 or args.consumers < 1 or args.pg_restarts < 0:
+        parser.error("needs --instances >= 2, --kills >= 0, --consumers >= 1, --pg-restarts >= 0")
+    if args.pg_restarts and not args.embedded_postgres:
+        parser.error("--pg-restarts needs --embedded-postgres (the soak restarts its own server)")
     return asyncio.run(soak(args))
 
 

@@ -1,7 +1,8 @@
 """Several service instances on one store and one anvil (issue 18).
 
-The store is the ``shared_db`` fixture: a SQLite file shared by the processes here; pointing it
-at a ``postgresql://`` URL runs the same tests on PostgreSQL.
+The store is the ``shared_db`` fixture, parametrised: a SQLite file shared by the processes, and a
+fresh database on the session's embedded PostgreSQL server (``tests/_pg.py``), so every test here
+runs on both backends.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ from event_streamer import EventStreamer
 from event_streamer_server.devchain import DevChain, start_anvil
 from event_streamer_server.testing import register_chain
 from tests._cluster import Consumer, Instances, read_log
+from tests._pg import PgServer, pg_server
 from tests._stack import until
+
+__all__ = ["pg_server"]  # the session's PostgreSQL server, a fixture
 
 CHAIN = 31337
 TTL = 2.0
 
 
-@pytest.fixture
-def shared_db(tmp_path: Path) -> str:
-    """The store every instance of a test opens (a postgresql:// URL works the same)."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store every instance of a test opens: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "postgresql":
+        server: PgServer = request.getfixturevalue("pg_server")
+        return server.database()
     return str(tmp_path / "shared.db")
 
 
