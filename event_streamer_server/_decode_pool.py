@@ -31,9 +31,9 @@ from typing import Any
 import orjson
 
 from event_streamer.abi import DecodeLimits, EventDecoder
-from event_streamer.exceptions import EventDecodeError
 
-from ._plan import event_keys, make_keyed_batches, route_logs, subscription_events
+from ._decode_batches import Decoders, decode_batches
+from ._plan import event_keys, route_logs, subscription_events
 from ._storage import NewBatch, SubscriptionRow
 from ._time import to_iso
 
@@ -98,11 +98,10 @@ class CommitResult:
     subs: list[SubscriptionResult] = field(default_factory=list)
 
 
-_Decoders = dict[str, tuple[str, EventDecoder]]
-_decoder_sets: OrderedDict[tuple[str, DecodeLimits], _Decoders] = OrderedDict()
+_decoder_sets: OrderedDict[tuple[str, DecodeLimits], Decoders] = OrderedDict()
 
 
-def _decoders(abis: list[dict[str, Any]], limits: DecodeLimits) -> _Decoders:
+def _decoders(abis: list[dict[str, Any]], limits: DecodeLimits) -> Decoders:
     """This process's decoders for an ABI set, built once (bounded LRU)."""
     key = (orjson.dumps(abis, option=orjson.OPT_SORT_KEYS).decode(), limits)
     found = _decoder_sets.get(key)
@@ -186,39 +185,9 @@ def _deliver(
     sub: SubscriptionRow, logs: list[dict[str, Any]], stamps: dict[str, str], job: CommitJob
 ) -> SubscriptionResult:
     decoders = _decoders(subscription_events(sub), job.limits)
-    only = next(iter(decoders.values())) if len(decoders) == 1 else None
-    events: list[tuple[str, dict[str, Any]]] = []
-    hashes: dict[int, str] = {}
-    failed: list[tuple[dict[str, Any], str]] = []
-    last = (-1, -1)
-    in_order = True
-    routed = 0
-    for log in route_logs(sub, logs):
-        routed += 1
-        if only is not None:
-            key, decoder = only
-        else:
-            topic0 = str((log.get("topics") or [""])[0]).lower()
-            key, decoder = decoders.get(topic0) or next(iter(decoders.values()))
-        try:
-            event = decoder.decode(log)
-        except EventDecodeError as err:  # DecodeLimitError included
-            failed.append((log, str(err)))
-            continue
-        event["timestamp"] = stamps[log["blockNumber"]]
-        order = (event["block_number"], event["log_index"])
-        if order[0] != last[0]:
-            hashes[order[0]] = str(log.get("blockHash"))
-        elif order[1] <= last[1]:
-            in_order = False
-        if order[0] < last[0]:
-            in_order = False
-        last = order
-        events.append((key, event))
-    if not in_order:  # nodes answer in block order; sort only when one did not
-        events.sort(key=lambda item: (item[1]["block_number"], item[1]["log_index"]))
-        hashes = {e["block_number"]: str(e.get("block_hash")) for _, e in events}
-    return SubscriptionResult(make_keyed_batches(events, job.batch_size), hashes, failed, routed)
+    decoded = decode_batches(decoders, route_logs(sub, logs), stamps, job.batch_size)
+    failed = [(log, str(err)) for log, err in decoded.failed]  # errors as text: they are pickled
+    return SubscriptionResult(decoded.batches, decoded.hashes, failed, decoded.logs)
 
 
 class DecodePool:

@@ -25,16 +25,16 @@ import orjson
 
 from event_streamer import RetryPolicy
 from event_streamer.abi import DecodeLimits, EventDecoder
-from event_streamer.exceptions import ABIParsingError, EventDecodeError
+from event_streamer.exceptions import ABIParsingError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
+from ._decode_batches import Decoders, decode_batches
 from ._decode_pool import CommitJob, CommitResult, DecodePool, RawLogs, count_logs
 from ._faults import FaultPoints
 from ._plan import (
     backfill_limit,
     event_keys,
     log_filter,
-    make_keyed_batches,
     plan_step,
     route_logs,
     subscription_events,
@@ -52,7 +52,6 @@ __all__ = ["ChainWorker", "IngestManager"]
 logger = logging.getLogger(__name__)
 
 # A subscription's decoders: topic0 -> (the key its events carry in a batch, decoder).
-_Decoders = dict[str, tuple[str, EventDecoder]]
 
 # Waits between failed steps: the SDK's one backoff policy (full jitter), with a longer cap.
 _BACKOFF = RetryPolicy(backoff_base=0.5, backoff_cap=30.0)
@@ -173,7 +172,7 @@ class ChainWorker:
         self.wake = asyncio.Event()
         self.reorgs = ReorgHealer(chain_id, storage, rpc, hub)
         # By subscription: (its events' ABIs as JSON, topic0 -> (batch key, decoder)).
-        self._decoders: dict[int, tuple[str, _Decoders]] = {}
+        self._decoders: dict[int, tuple[str, Decoders]] = {}
         self._times = _BlockTimes(chain_id, rpc)
         self.aimd = Aimd(max_concurrent_requests)
         self.sizer: SpanSizer | None = None  # per chain; rebuilt when its max span changes
@@ -541,10 +540,9 @@ class ChainWorker:
                 stamps[log["blockNumber"]] = await self._times.of(log)
         # Decoding and encoding run off the event loop (one thread hop per commit), so the
         # next spans' answers are read meanwhile and a costly log cannot stall the loop.
-        batches, hashes, failed = await asyncio.to_thread(
-            _decode_batches, decoders, routed, stamps, self.batch_size
-        )
-        for log, error in failed:
+        decoded = await asyncio.to_thread(decode_batches, decoders, routed, stamps, self.batch_size)
+        batches, hashes = decoded.batches, decoded.hashes
+        for log, error in decoded.failed:
             await self.storage.record_decode_error(sub.id, log, str(error))
             self.hub.broadcast_error(sub.id, "DECODE_ERROR", str(error), recoverable=True)
         hashes[hi] = hi_hash
@@ -559,7 +557,7 @@ class ChainWorker:
             sum(b.event_count for b in batches),
         )
 
-    def _decoders_for(self, sub: SubscriptionRow) -> _Decoders:
+    def _decoders_for(self, sub: SubscriptionRow) -> Decoders:
         abis = subscription_events(sub)
         key = orjson.dumps(abis, option=orjson.OPT_SORT_KEYS).decode()
         cached = self._decoders.get(sub.id)
@@ -691,65 +689,3 @@ class IngestManager:
             await self.stop_for(subscription_id)
         if self.decode_pool is not None:
             await self.decode_pool.aclose()  # no worker process outlives the service
-
-
-def _event_order(item: tuple[str, dict[str, Any]]) -> tuple[int, int]:
-    return item[1]["block_number"], item[1]["log_index"]
-
-
-class _Decoded:
-    """Events decoded so far for one commit (with their batch keys), their blocks' hashes, the
-    logs that failed."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.hashes: dict[int, str] = {}
-        self.failed: list[tuple[dict[str, Any], EventDecodeError]] = []
-        self._last = (-1, -1)
-        self._in_order = True
-
-    def add(self, decoders: _Decoders, logs: list[dict[str, Any]], stamps: dict[str, str]) -> None:
-        """Decode ``logs``, each by its topic0's decoder (stamped from ``stamps``, by hex block
-        number)."""
-        events, hashes, last, in_order = self.events, self.hashes, self._last, self._in_order
-        only = next(iter(decoders.values())) if len(decoders) == 1 else None
-        for log in logs:
-            if only is not None:
-                key, decoder = only
-            else:
-                topic0 = str((log.get("topics") or [""])[0]).lower()
-                key, decoder = decoders.get(topic0) or next(iter(decoders.values()))
-            try:
-                event = decoder.decode(log)
-            except EventDecodeError as err:  # DecodeLimitError included
-                self.failed.append((log, err))
-                continue
-            event["timestamp"] = stamps[log["blockNumber"]]
-            order = (event["block_number"], event["log_index"])
-            if order[0] != last[0]:
-                hashes[order[0]] = str(log.get("blockHash"))
-            elif order[1] <= last[1]:
-                in_order = False
-            if order[0] < last[0]:
-                in_order = False
-            last = order
-            events.append((key, event))
-        self._last, self._in_order = last, in_order
-
-    def batches(
-        self, batch_size: int
-    ) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
-        """The events in block order, cut and encoded; the block hashes; the failures."""
-        if not self._in_order:  # nodes answer in block order; sort only when one did not
-            self.events.sort(key=_event_order)
-            self.hashes = {e["block_number"]: str(e.get("block_hash")) for _, e in self.events}
-        return make_keyed_batches(self.events, batch_size), self.hashes, self.failed
-
-
-def _decode_batches(
-    decoders: _Decoders, logs: list[dict[str, Any]], stamps: dict[str, str], batch_size: int
-) -> tuple[list[NewBatch], dict[int, str], list[tuple[dict[str, Any], EventDecodeError]]]:
-    """Decode, order, cut and encode: runs in a worker thread."""
-    decoded = _Decoded()
-    decoded.add(decoders, logs, stamps)
-    return decoded.batches(batch_size)
