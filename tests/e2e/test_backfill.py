@@ -13,6 +13,7 @@ from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import LocalStack, start_local_stack
+from tests._backfill import stream_through
 from tests._cli import run_cli
 from tests._stack import until
 
@@ -45,35 +46,9 @@ async def backfill(
 ) -> list[int]:
     """Stream the whole history through ``proxy``; the values in the order they arrived."""
     address, start, head, n = history
-    async with EventStreamer(stack.service_url, name) as client:
-        await client.update_chain(
-            stack.chain_id, ChainConfigUpdate(rpc_urls=[proxy.url], max_blocks_per_request=500)
-        )
-        await client.reset_all_circuit_breakers()
-        try:
-            sub = await client.create_subscription(
-                subscription_from_abi(
-                    Emitter.abi(),
-                    "Transfer",
-                    chain_id=stack.chain_id,
-                    addresses=[address],
-                    start_block=start,
-                    end_block=head,
-                )
-            )
-            seen: list[int] = []
-            sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
-            sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
-            await sc.start_streaming()
-            await until(lambda: len(seen) >= n, within=60, what=f"{n} events")
-            await sc.disconnect()
-            await client.delete_subscription(sub.id)
-        finally:
-            await client.update_chain(
-                stack.chain_id,
-                ChainConfigUpdate(rpc_urls=[stack.rpc_url], max_blocks_per_request=2000),
-            )
-    return seen
+    return await stream_through(
+        stack, proxy, address=address, start=start, head=head, n=n, name=name
+    )
 
 
 async def test_spans_answered_out_of_order_still_commit_in_block_order(
