@@ -15,7 +15,7 @@ from ._presets import UnknownPreset, apply_preset, presets
 from ._redact import MASK, redact_text, redact_url
 from ._rpc import RpcError
 from ._service import Service
-from ._storage import CHAIN_FIELDS, ChainRow, NewChain
+from ._storage import CHAIN_FIELDS, AlreadyExists, ChainRow, NewChain
 from ._time import now_iso
 
 __all__ = ["chain_json", "handlers", "require_admin"]
@@ -185,13 +185,11 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def insert_chain(body: dict[str, Any]) -> tuple[int, Any]:
         chain_id = body["chain_id"]
+        exists = ApiError(
+            409, "Chain exists", f"chain {chain_id} is already configured", error_code="CONFLICT"
+        )
         if await service.storage.get_chain(chain_id) is not None:
-            raise ApiError(
-                409,
-                "Chain exists",
-                f"chain {chain_id} is already configured",
-                error_code="CONFLICT",
-            )
+            raise exists
         urls = list(dict.fromkeys(body["rpc_urls"]))
         legacy = body.get("historical_rpc_url")
         if legacy and legacy not in urls:
@@ -203,20 +201,22 @@ def handlers(service: Service) -> dict[str, Handler]:
             ws_url = legacy_ws
         await check_ws_url(ws_url)
         await check_finality(body.get("finality"), urls)
-        row = await service.storage.insert_chain(
-            NewChain(
-                chain_id=chain_id,
-                name=body["name"],
-                rpc_urls=urls,
-                average_block_time=body.get("average_block_time", 12.0),
-                max_blocks_per_request=body.get("max_blocks_per_request", 2000),
-                confirmation_blocks=body.get("confirmation_blocks", 12),
-                max_concurrent_requests=body.get("max_concurrent_requests", 6),
-                status=body.get("status", "active"),
-                ws_url=ws_url,
-                finality=body.get("finality", "confirmations"),
-            )
+        new = NewChain(
+            chain_id=chain_id,
+            name=body["name"],
+            rpc_urls=urls,
+            average_block_time=body.get("average_block_time", 12.0),
+            max_blocks_per_request=body.get("max_blocks_per_request", 2000),
+            confirmation_blocks=body.get("confirmation_blocks", 12),
+            max_concurrent_requests=body.get("max_concurrent_requests", 6),
+            status=body.get("status", "active"),
+            ws_url=ws_url,
+            finality=body.get("finality", "confirmations"),
         )
+        try:  # another instance may have created it since the check (several instances)
+            row = await service.storage.insert_chain(new)
+        except AlreadyExists:
+            raise exists from None
         await service.load_chains()
         return 201, _reply("Chain created", row)
 

@@ -40,6 +40,7 @@ from ._storage import (
     MAX_NOTICE_IDS,
     SUBSCRIPTION_FIELDS,
     AckResult,
+    AlreadyExists,
     ChainRow,
     IngestLease,
     LeaseLost,
@@ -358,7 +359,10 @@ class PostgresStorage:
         async def body(conn: Conn) -> ChainRow:
             return await self._insert(conn, ChainRow, "chains", values)
 
-        return await self._run(body)
+        try:
+            return await self._run(body)
+        except asyncpg.UniqueViolationError as err:
+            raise AlreadyExists(f"chain {chain.chain_id} exists") from err
 
     async def update_chain(self, chain_id: int, changes: Mapping[str, Any]) -> ChainRow | None:
         sets = {k: v for k, v in changes.items() if k in CHAIN_FIELDS}

@@ -24,7 +24,7 @@ from ._retention import Retention
 from ._rpc import RpcPool
 from ._secrets import DEFAULT_GRACE_SECONDS, Keyring, ResumeClaims, Secret, TokenCodec
 from ._settings import Settings
-from ._storage import IngestLease, NewChain, Storage, SubscriptionRow
+from ._storage import AlreadyExists, IngestLease, NewChain, Storage, SubscriptionRow
 from ._streams import Connection, Hub, instance_tag
 from ._time import now_iso
 
@@ -219,19 +219,19 @@ class Service:
         for seed in self.settings.chains:
             if await self.storage.get_chain(seed.chain_id) is None:
                 logger.info("adding chain %d (%s) from the config file", seed.chain_id, seed.name)
-                await self.storage.insert_chain(
-                    NewChain(
-                        chain_id=seed.chain_id,
-                        name=seed.name,
-                        rpc_urls=list(seed.rpc_urls),
-                        average_block_time=seed.average_block_time,
-                        max_blocks_per_request=seed.max_blocks_per_request,
-                        confirmation_blocks=seed.confirmation_blocks,
-                        max_concurrent_requests=seed.max_concurrent_requests,
-                        status="active",
-                        finality=seed.finality,
-                    )
+                new = NewChain(
+                    chain_id=seed.chain_id,
+                    name=seed.name,
+                    rpc_urls=list(seed.rpc_urls),
+                    average_block_time=seed.average_block_time,
+                    max_blocks_per_request=seed.max_blocks_per_request,
+                    confirmation_blocks=seed.confirmation_blocks,
+                    max_concurrent_requests=seed.max_concurrent_requests,
+                    status="active",
+                    finality=seed.finality,
                 )
+                with contextlib.suppress(AlreadyExists):  # a peer instance seeded it first
+                    await self.storage.insert_chain(new)
 
     async def load_chains(self) -> int:
         """(Re)build node access from storage; returns the number of chains."""

@@ -38,6 +38,7 @@ from ._storage import (
     MAX_NOTICE_IDS,
     SUBSCRIPTION_FIELDS,
     AckResult,
+    AlreadyExists,
     ChainRow,
     IngestLease,
     LeaseLost,
@@ -276,10 +277,13 @@ class SQLiteStorage:
         now = now_iso()
         values = {k: _encode(k, v) for k, v in dataclasses.asdict(chain).items()}
         values.update(created_at=now, updated_at=now)
-        self.db.execute(
-            f"INSERT INTO chains ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-            list(values.values()),
-        )
+        try:
+            self.db.execute(
+                f"INSERT INTO chains ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values()),
+            )
+        except sqlite3.IntegrityError as err:
+            raise AlreadyExists(f"chain {chain.chain_id} exists") from err
         row = self._chain(chain.chain_id)
         assert row is not None
         return row

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_NOTICE_IDS",
     "SUBSCRIPTION_FIELDS",
     "AckResult",
+    "AlreadyExists",
     "ChainRow",
     "IngestLease",
     "LeaseLost",
@@ -182,6 +183,10 @@ class AckResult:
     resume_token: str | None = None
 
 
+class AlreadyExists(Exception):
+    """The key is taken: e.g. another instance created the same chain a moment ago (409)."""
+
+
 class StorageBusy(Exception):
     """The store is locked by another writer past its busy timeout (the API answers 503)."""
 
@@ -247,7 +252,8 @@ class Storage(Protocol):
         ...
 
     async def insert_chain(self, chain: NewChain) -> ChainRow:
-        """Create a chain; the caller has checked that ``chain_id`` is free."""
+        """Create a chain; :class:`AlreadyExists` when ``chain_id`` is taken (the caller checks
+        first; another instance may still have created it in between)."""
         ...
 
     async def update_chain(self, chain_id: int, changes: Mapping[str, Any]) -> ChainRow | None:

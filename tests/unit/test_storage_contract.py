@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from event_streamer_server._storage import NewBatch, NewChain, Storage
+import pytest
+
+from event_streamer_server._storage import AlreadyExists, NewBatch, NewChain, Storage
 from tests.unit._rows import new_subscription
 from tests.unit.conftest import StoreFactory
 
@@ -169,3 +171,14 @@ async def test_two_stores_opening_at_once_both_succeed(store_factory: StoreFacto
         assert await first.secret() == await second.secret()
     finally:
         await asyncio.gather(first.close(), second.close())
+
+
+async def test_a_taken_chain_id_is_already_exists(storage: Storage) -> None:
+    """Two instances creating one chain at once: the second insert is a typed conflict (409)."""
+    first = NewChain(7, "seven", ["http://a"], 2.0, 50, 3, "active")
+    await storage.insert_chain(first)
+    with pytest.raises(AlreadyExists):
+        await storage.insert_chain(NewChain(7, "other", ["http://b"], 1.0, 10, 1, "active"))
+    row = await storage.get_chain(7)
+    assert row is not None
+    assert row.name == "seven"
