@@ -28,9 +28,10 @@ _PLAIN_FIELDS = tuple(f for f in CHAIN_FIELDS if f != "rpc_urls")
 
 def chain_json(row: ChainRow) -> dict[str, Any]:
     """A stored chain as the contract's ChainConfig (the same fields, in the same order), its
-    RPC URLs with credentials masked."""
+    RPC and WebSocket URLs with credentials masked."""
     out = dataclasses.asdict(row)
     out["rpc_urls"] = [redact_url(u) for u in row.rpc_urls]
+    out["ws_url"] = None if row.ws_url is None else redact_url(row.ws_url)
     return out
 
 
@@ -229,6 +230,9 @@ def handlers(service: Service) -> dict[str, Handler]:
         chain_id = call.params["chain_id"]
         current = await existing_chain(chain_id)
         changes = {k: call.body[k] for k in _PLAIN_FIELDS if k in call.body}
+        if changes.get("ws_url") and current.ws_url and MASK in changes["ws_url"]:
+            # The masked form clients read back means the stored URL, as for rpc_urls.
+            [changes["ws_url"]] = _unmask([changes["ws_url"]], [current.ws_url])
         await check_ws_url(changes.get("ws_url"))
         if "rpc_urls" in call.body:
             urls = list(dict.fromkeys(_unmask(call.body["rpc_urls"], current.rpc_urls)))

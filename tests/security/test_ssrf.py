@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 
@@ -10,7 +11,15 @@ import pytest
 
 from event_streamer_server.testing import ServiceProcess, start_service
 from tests._fakenode import FakeNode
-from tests.security._probe import ADMIN, KEYS_ENV, Hostile, auth, register_chain, rss_kib
+from tests.security._probe import (
+    ADMIN,
+    ALICE,
+    KEYS_ENV,
+    Hostile,
+    auth,
+    register_chain,
+    rss_kib,
+)
 
 
 @pytest.fixture
@@ -143,3 +152,29 @@ def test_rpc_urls_are_masked(fake_node: FakeNode) -> None:
         assert "s3cr3tvalue" not in handle.output()  # httpx's request lines included
     finally:
         handle.stop()
+
+
+def test_ws_urls_are_masked_for_everyone_and_round_trip(fake_node: FakeNode) -> None:
+    handle = start_service(env={**KEYS_ENV, "EVENT_STREAMER_ALLOWED_RPC_HOSTS": "127.0.0.1"})
+    ws_url = fake_node.url.replace("http://", "ws://") + "/ws?apikey=s3cr3twsvalue"
+    try:
+        assert register_chain(handle.url, fake_node.url).status_code == 201
+        chain = f"{handle.url}/api/chains/31337"
+        r = httpx.put(chain, json={"ws_url": ws_url}, headers=auth(ADMIN))
+        assert r.status_code == 200, r.text
+        assert "s3cr3twsvalue" not in r.text
+        for key in (ADMIN, ALICE):
+            for path in ("/api/chains", "/api/chains/31337"):
+                text = httpx.get(f"{handle.url}{path}", headers=auth(key)).text
+                assert "s3cr3twsvalue" not in text
+                assert "apikey=***" in text
+        # the masked form sent back means the stored URL; another masked URL is refused
+        masked = httpx.get(chain, headers=auth(ADMIN)).json()["ws_url"]
+        assert httpx.put(chain, json={"ws_url": masked}, headers=auth(ADMIN)).status_code == 200
+        stored = sqlite3.connect(handle.db).execute("SELECT ws_url FROM chains").fetchone()[0]
+        assert stored == ws_url
+        other = masked.replace("/ws?", "/other?")
+        assert httpx.put(chain, json={"ws_url": other}, headers=auth(ADMIN)).status_code == 422
+    finally:
+        handle.stop()
+        handle.cleanup()
