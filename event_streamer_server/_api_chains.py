@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from ._contract import FieldProblem
+from ._hexnum import block_number
 from ._http import ApiError, Call, Handler, found
 from ._lease import lease_json
 from ._netpolicy import UrlRejected
@@ -104,7 +105,9 @@ def handlers(service: Service) -> dict[str, Handler]:
             except RpcError as err:
                 logger.warning("%s tag on %s failed: %s", mode, shown, redact_text(str(err)))
                 return f"{shown} does not answer the {mode!r} block tag"
-            if not isinstance(block, dict) or not isinstance(block.get("number"), str):
+            try:
+                block_number(block.get("number") if isinstance(block, dict) else None)
+            except ValueError:
                 return f"{shown} has no {mode!r} block"
             return None
 

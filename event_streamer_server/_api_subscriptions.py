@@ -12,6 +12,7 @@ from event_streamer.validation import validate_subscription_create
 
 from ._contract import FieldProblem
 from ._guard import access_error
+from ._hexnum import block_number
 from ._http import ApiError, Call, Handler, found
 from ._lease import lease_json
 from ._principals import AccessDenied, Principal, can_access, resolve_subscriber, subscriber_filter
@@ -155,14 +156,14 @@ def handlers(service: Service) -> dict[str, Handler]:
         tag, chain_id = sub["start_block"], sub["chain_id"]
         try:
             if tag == "latest":
-                number = int(await service.rpc.call(chain_id, "eth_blockNumber", []), 16)
+                number = block_number(await service.rpc.call(chain_id, "eth_blockNumber", []))
             else:
                 block = await service.rpc.call(chain_id, "eth_getBlockByNumber", [tag, False])
                 if not isinstance(block, dict) or not isinstance(block.get("number"), str):
                     raise ApiError.field(
                         "body.start_block", f"chain {chain_id} has no {tag!r} block", "tag"
                     )
-                number = int(block["number"], 16)
+                number = block_number(block["number"])
         except RpcCallerError as err:
             raise ApiError.field(
                 "body.start_block", f"chain {chain_id} does not answer {tag!r}", "tag"

@@ -31,6 +31,7 @@ from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_
 from ._decode_batches import Decoders, decode_batches
 from ._decode_pool import CommitJob, CommitResult, DecodePool, RawLogs, count_logs
 from ._faults import FaultPoints
+from ._hexnum import block_number
 from ._plan import (
     backfill_limit,
     event_keys,
@@ -69,6 +70,14 @@ _AHEAD_BYTES = 64 * 1024 * 1024  # logs fetched ahead of the commit point
 # Spans already fetched when they are due commit together, up to this many (estimated) bytes
 # of logs: one transaction, one fsync, for several spans while behind the head.
 _GROUP_BYTES = 16 * 1024 * 1024
+
+
+def _node_block(value: Any) -> int:
+    """A block number from the node; a malformed one is the node's failure (retried)."""
+    try:
+        return block_number(value)
+    except ValueError as err:
+        raise RpcError(f"the node sent {err}") from None
 
 
 class _ReorgDuringFetch(Exception):
@@ -289,7 +298,7 @@ class ChainWorker:
         """The last block to ingest: ``confirmation_blocks`` below the head, or the block the
         node reports under the chain's ``safe``/``finalized`` tag (with the head, one batch)."""
         if chain.finality not in ("safe", "finalized"):
-            self.head = int(await self.rpc.call(self.chain_id, "eth_blockNumber", []), 16)
+            self.head = _node_block(await self.rpc.call(self.chain_id, "eth_blockNumber", []))
             self.limit = self.head - chain.confirmation_blocks
             return self.limit
         head, tagged = await self.rpc.batch(
@@ -302,7 +311,7 @@ class ChainWorker:
             raise tagged
         if not isinstance(tagged, dict) or not isinstance(tagged.get("number"), str):
             raise RpcError(f"the node has no {chain.finality!r} block")
-        self.head, self.limit = int(head, 16), int(tagged["number"], 16)
+        self.head, self.limit = _node_block(head), _node_block(tagged["number"])
         return self.limit
 
     def _track(
