@@ -94,6 +94,40 @@ def shared_rule_problems(sub: dict[str, Any]) -> list[FieldProblem]:
     return []
 
 
+# Parameters one event ABI may declare, tuple components included: parsing and decoding cost
+# grows with them, and the top-level ``max_event_inputs`` cap alone lets a tuple hold thousands.
+MAX_ABI_PARAMS = 256
+
+
+def _abi_params(event: Any, budget: int) -> int:
+    """Parameters ``event`` declares, nested components included (counting stops past budget)."""
+    stack = list(event.get("inputs") or []) if isinstance(event, dict) else []
+    count = 0
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict) and isinstance(item.get("components"), list):
+            stack.extend(item["components"])
+    return count
+
+
+def _too_many_params(sub: dict[str, Any]) -> list[FieldProblem]:
+    """Events declaring more than :data:`MAX_ABI_PARAMS` parameters (checked before parsing)."""
+    events = [("body.event_signature", sub.get("event_signature"))]
+    extra = sub.get("extra_events")
+    if isinstance(extra, list):
+        events += [(f"body.extra_events[{i}]", e) for i, e in enumerate(extra)]
+    return [
+        _problem(
+            f"{field}.inputs",
+            f"at most {MAX_ABI_PARAMS} parameters per event, tuple components included",
+            "maxItems",
+        )
+        for field, event in events
+        if _abi_params(event, MAX_ABI_PARAMS) > MAX_ABI_PARAMS
+    ]
+
+
 def handlers(service: Service) -> dict[str, Handler]:
     settings = service.settings
 
@@ -120,6 +154,9 @@ def handlers(service: Service) -> dict[str, Handler]:
 
     async def reject_invalid(sub: dict[str, Any]) -> None:
         """The shared rules, then the service's limits and chain; every failure names its field."""
+        oversized = _too_many_params(sub)
+        if oversized:  # before any parsing: its cost grows with the parameters
+            raise ApiError.invalid(*oversized)
         problems = shared_rule_problems(sub)
         try:
             event_inputs(sub["event_signature"])

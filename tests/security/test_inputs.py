@@ -175,3 +175,29 @@ def test_a_decode_bomb_is_a_reported_failure_not_a_stall() -> None:
     finally:
         handle.stop()
         node.stop()
+
+
+def test_a_wide_tuple_abi_is_refused_before_parsing(secure: ServiceProcess) -> None:
+    """Thousands of tuple components pass the top-level input cap: the parameter cap stops
+    them with a 422 before anything parses them (parsing them blocked the event loop)."""
+    wide = {
+        "type": "event",
+        "name": "Wide",
+        "anonymous": False,
+        "inputs": [
+            {
+                "name": "t",
+                "type": "tuple",
+                "indexed": False,
+                "components": [{"name": f"c{i}", "type": "uint256"} for i in range(20_000)],
+            }
+        ],
+    }
+    r = httpx.post(
+        f"{secure.url}/subscriptions",
+        json=subscription_body(extra_events=[wide]),
+        headers=auth(ALICE),
+        timeout=30,
+    )
+    assert r.status_code == 422, r.text
+    assert "body.extra_events[0].inputs" in r.text
