@@ -15,11 +15,11 @@ from pathlib import Path
 import uvicorn
 
 from ._app import create_app
-from ._backend import check_db
+from ._backend import check_db, describe_db, make_storage
 from ._guard import configured_keys, outbound_policy
 from ._protocol import guarded_protocol
-from ._redact import install_redaction
-from ._settings import load_settings
+from ._redact import install_redaction, redact_text
+from ._settings import Settings, load_settings
 
 
 class _Server(uvicorn.Server):
@@ -70,6 +70,11 @@ def serve(args: argparse.Namespace, *, prog: str = "event-streamer-server") -> i
     except (OSError, ValueError) as err:
         sys.stderr.write(f"{prog}: {err}\n")
         return 2
+    problem = asyncio.run(_database_problem(settings))
+    if problem:
+        shown = describe_db(settings.db)
+        sys.stderr.write(f"{prog}: cannot open the database {shown}: {problem}\n")
+        return 3
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -98,6 +103,21 @@ def serve(args: argparse.Namespace, *, prog: str = "event-streamer-server") -> i
         signal.signal(sig, _exit_cleanly)
     asyncio.run(server.serve())
     return 0
+
+
+async def _database_problem(settings: Settings) -> str | None:
+    """Why the database cannot be opened (and migrated), in one line; ``None`` when it can.
+
+    Checked before the server starts, so a database that is down, missing or refusing the
+    password is one line on stderr (password masked), not a start-up traceback.
+    """
+    store = make_storage(settings.db, busy_timeout=settings.db_busy_timeout, pool_size=1)
+    try:
+        await store.open()
+    except Exception as err:  # any driver error is reported the same way
+        return redact_text(f"{type(err).__name__}: {err}", mask_keylike=False)
+    await store.close()
+    return None
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

@@ -23,8 +23,8 @@ from ._newheads import HeadPush
 from ._retention import Retention
 from ._rpc import RpcPool
 from ._secrets import DEFAULT_GRACE_SECONDS, Keyring, ResumeClaims, Secret, TokenCodec
-from ._settings import Settings
-from ._storage import AlreadyExists, IngestLease, NewChain, Storage, SubscriptionRow
+from ._settings import ChainSeed, Settings
+from ._storage import AlreadyExists, ChainRow, IngestLease, NewChain, Storage, SubscriptionRow
 from ._streams import Connection, Hub, instance_tag
 from ._time import now_iso
 
@@ -217,7 +217,10 @@ class Service:
     async def seed_chains(self) -> None:
         """Create chains declared in the config file that storage does not have yet."""
         for seed in self.settings.chains:
-            if await self.storage.get_chain(seed.chain_id) is None:
+            stored = await self.storage.get_chain(seed.chain_id)
+            if stored is not None:
+                _warn_if_changed(seed, stored)
+            else:
                 logger.info("adding chain %d (%s) from the config file", seed.chain_id, seed.name)
                 new = NewChain(
                     chain_id=seed.chain_id,
@@ -264,3 +267,25 @@ class Service:
 
     def connection_count(self, subscription_id: int) -> int:
         return self.hub.count(subscription_id)
+
+
+def _warn_if_changed(seed: ChainSeed, stored: ChainRow) -> None:
+    """Config chains only seed a new database: say so when the file no longer matches."""
+    wanted = {
+        "rpc_urls": list(seed.rpc_urls),
+        "name": seed.name,
+        "average_block_time": seed.average_block_time,
+        "max_blocks_per_request": seed.max_blocks_per_request,
+        "confirmation_blocks": seed.confirmation_blocks,
+        "max_concurrent_requests": seed.max_concurrent_requests,
+        "finality": seed.finality,
+    }
+    changed = sorted(k for k, v in wanted.items() if getattr(stored, k) != v)
+    if changed:
+        logger.warning(
+            "chain %d in the config file differs from the stored chain (%s): the stored chain "
+            "is used; change it with PUT /api/chains/%d or `event-streamer chains update`",
+            seed.chain_id,
+            ", ".join(changed),
+            seed.chain_id,
+        )

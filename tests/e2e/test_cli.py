@@ -314,3 +314,26 @@ def test_devstack_names_a_port_in_use() -> None:
     assert done.returncode == 2
     assert f"--service-port {port}: already in use" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["keys", "create", "--admin"]])
+def test_a_database_that_cannot_be_opened_is_one_line(command: list[str]) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done = subprocess.run(
+        [
+            str(BIN / "event-streamer-server"),
+            *command,
+            "--db",
+            f"postgresql://app:pw-s3cret@127.0.0.1:{port}/events",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 3
+    assert "postgresql://***@127.0.0.1" in done.stderr
+    assert "pw-s3cret" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -64,3 +64,19 @@ async def test_the_sample_against_a_local_node(tmp_path: Path) -> None:
         assert sub.subscriber_id == "my-app"
     finally:
         anvil.cleanup()
+
+
+def test_a_config_chain_changed_after_the_first_start_is_reported(tmp_path: Path) -> None:
+    """Config chains seed a new database; an edited file later is named in the log."""
+    db = tmp_path / "es.db"
+    with service(config=SAMPLE, db=db):
+        pass
+    text = SAMPLE.read_text()
+    url = tomllib.loads(text)["chains"][0]["rpc_urls"][0]
+    edited = tmp_path / "service.toml"
+    edited.write_text(text.replace(url, url.replace("YOUR-PROVIDER-KEY", "OTHER-KEY")))
+    with service(config=edited, db=db) as svc:
+        assert httpx.get(f"{svc.url}/health", timeout=30).status_code == 200
+        log = svc.output()
+    assert "chain 8453 in the config file differs from the stored chain (rpc_urls)" in log
+    assert "OTHER-KEY" not in log  # the URL is not logged
