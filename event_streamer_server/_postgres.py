@@ -22,7 +22,6 @@ import dataclasses
 import json
 import logging
 import secrets
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
@@ -32,12 +31,12 @@ import orjson
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
+from ._hexnum import number_or_none
 from ._postgres_schema import MIGRATIONS
 from ._principals import StoredKey
 from ._redact import redact_url
 from ._storage import (
     CHAIN_FIELDS,
-    MAX_NOTICE_IDS,
     SUBSCRIPTION_FIELDS,
     AckResult,
     AlreadyExists,
@@ -739,13 +738,7 @@ class PostgresStorage:
                 now,
             )
             ids = [str(r["id"]) for r in void]
-            notice = ReorgNotice(
-                notice_id=f"reorg_{uuid.uuid4().hex}",
-                seq=int(next_seq),
-                fork_block=fork,
-                void_batch_ids=ids[:MAX_NOTICE_IDS],
-                void_batch_count=len(ids),
-            )
+            notice = ReorgNotice.new(int(next_seq), fork, ids)
             await conn.execute(
                 "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
                 "last_block, created_at, kind) VALUES ($1, $2, $3, 0, $4, $5, $5, $6, 'reorg')",
@@ -771,20 +764,14 @@ class PostgresStorage:
     async def record_decode_error(
         self, subscription_id: int, log: Mapping[str, Any], error: str
     ) -> None:
-        def as_int(value: Any) -> int | None:
-            try:
-                return int(value, 16)
-            except (TypeError, ValueError):
-                return None
-
         async def body(conn: Conn) -> None:
             await conn.execute(
                 "INSERT INTO decode_errors (subscription_id, block_number, transaction_hash, "
                 "log_index, error, log, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 subscription_id,
-                as_int(log.get("blockNumber")),
+                number_or_none(log.get("blockNumber")),
                 log.get("transactionHash"),
-                as_int(log.get("logIndex")),
+                number_or_none(log.get("logIndex")),
                 error,
                 json.dumps(dict(log)),
                 now_iso(),

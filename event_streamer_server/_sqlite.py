@@ -24,18 +24,17 @@ import logging
 import secrets
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 
+from ._hexnum import number_or_none
 from ._principals import StoredKey
 from ._sqlite_schema import MIGRATIONS
 from ._storage import (
     CHAIN_FIELDS,
-    MAX_NOTICE_IDS,
     SUBSCRIPTION_FIELDS,
     AckResult,
     AlreadyExists,
@@ -654,13 +653,7 @@ class SQLiteStorage:
                 "SELECT next_seq FROM subscriptions WHERE id = ?", (subscription_id,)
             ).fetchone()
             ids = [str(r["id"]) for r in void]
-            notice = ReorgNotice(
-                notice_id=f"reorg_{uuid.uuid4().hex}",
-                seq=int(row["next_seq"]),
-                fork_block=block_number,
-                void_batch_ids=ids[:MAX_NOTICE_IDS],
-                void_batch_count=len(ids),
-            )
+            notice = ReorgNotice.new(int(row["next_seq"]), block_number, ids)
             db.execute(
                 "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
                 "last_block, created_at, kind) VALUES (?, ?, ?, 0, ?, ?, ?, ?, 'reorg')",
@@ -682,20 +675,14 @@ class SQLiteStorage:
 
     @on_db_thread
     def record_decode_error(self, subscription_id: int, log: Mapping[str, Any], error: str) -> None:
-        def as_int(value: Any) -> int | None:
-            try:
-                return int(value, 16)
-            except (TypeError, ValueError):
-                return None
-
         self.db.execute(
             "INSERT INTO decode_errors (subscription_id, block_number, transaction_hash, "
             "log_index, error, log, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 subscription_id,
-                as_int(log.get("blockNumber")),
+                number_or_none(log.get("blockNumber")),
                 log.get("transactionHash"),
-                as_int(log.get("logIndex")),
+                number_or_none(log.get("logIndex")),
                 error,
                 json.dumps(dict(log)),
                 now_iso(),

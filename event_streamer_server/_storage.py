@@ -8,6 +8,7 @@ stays inside the backend.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -164,6 +165,17 @@ class ReorgNotice:
     fork_block: int  # events above this block are void and come again
     void_batch_ids: list[str]  # at most MAX_NOTICE_IDS, in seq order
     void_batch_count: int
+
+    @classmethod
+    def new(cls, seq: int, fork_block: int, void_ids: list[str]) -> ReorgNotice:
+        """A notice taking sequence position ``seq`` for the void batches ``void_ids``."""
+        return cls(
+            notice_id=f"reorg_{uuid.uuid4().hex}",
+            seq=seq,
+            fork_block=fork_block,
+            void_batch_ids=void_ids[:MAX_NOTICE_IDS],
+            void_batch_count=len(void_ids),
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {

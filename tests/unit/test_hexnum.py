@@ -20,3 +20,11 @@ def test_quantities_parse() -> None:
 def test_anything_else_is_refused(bad: object) -> None:
     with pytest.raises(ValueError, match="block number"):
         block_number(bad)
+
+
+def test_a_lax_read_gives_none_instead_of_raising() -> None:
+    from event_streamer_server._hexnum import number_or_none
+
+    assert number_or_none("0x10") == 16
+    assert number_or_none("0x" + "f" * 40) is None  # would overflow a database integer
+    assert number_or_none(None) is None
