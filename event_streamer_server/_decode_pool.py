@@ -7,6 +7,12 @@ parses them, checks the logs' block hashes, routes the logs to each subscription
 (decoders cached per ABI set in the process) and returns encoded batches. A worker that does
 not answer within ``timeout`` or dies is killed, the pool is rebuilt on the next commit, and
 that commit is processed in a thread instead (:func:`process_commit` is the same code).
+
+``decode_workers = "auto"`` (the default) is :meth:`DecodePool.auto`: one worker where the
+machine has two cores or more, started in the background when a backfill begins (or at the
+first large commit) and used
+for commits of at least ``AUTO_MIN_BYTES`` of answers; smaller commits (live following) stay
+in a thread, where they cost less than the copies to another process.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -51,6 +58,12 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0  # seconds one commit may take in a worker before it is deemed wedged
 _DECODER_SETS = 256  # ABI sets whose decoders a process keeps
+# "auto": answers of at least this many bytes (about 3,000 logs) go to the worker process.
+AUTO_MIN_BYTES = 2_000_000
+# A worker allocates tens of thousands of dicts per commit and frees them by reference
+# counting; the default first-generation threshold (700) runs the cycle collector a dozen
+# times per commit for nothing (measured: ~10 % of a commit's time).
+_WORKER_GC_THRESHOLD = (50_000, 20, 20)
 
 
 def count_logs(body: bytes) -> int:
@@ -193,15 +206,41 @@ def _deliver(
 class DecodePool:
     """A small pool of worker processes for :func:`process_commit` (``workers`` 0: a thread)."""
 
-    def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        min_bytes: int = 0,
+        lazy: bool = False,
+    ) -> None:
         if workers < 0 or workers > 64:
             raise ValueError("decode workers must be between 0 and 64")
         if not timeout > 0:
             raise ValueError("timeout must be positive")
+        if min_bytes < 0:
+            raise ValueError("min_bytes must not be negative")
         self.workers = workers
         self.timeout = timeout
+        self.min_bytes = min_bytes  # smaller commits run in a thread
+        self.lazy = lazy  # start the processes at the first large commit, in the background
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._warming: concurrent.futures.Future[None] | None = None
         self.fallbacks = 0  # commits processed in a thread after the pool failed
+        self.offloaded = 0  # commits processed in a worker process
+
+    @classmethod
+    def from_setting(cls, value: int | str) -> DecodePool:
+        """The pool for a ``decode_workers`` setting: a number of processes, or ``"auto"``."""
+        if value == "auto":
+            return cls.auto()
+        return cls(int(value))
+
+    @classmethod
+    def auto(cls, cores: int | None = None) -> DecodePool:
+        """One lazily started worker for large commits where there are two cores or more."""
+        cores = os.cpu_count() if cores is None else cores
+        return cls(1 if (cores or 1) >= 2 else 0, min_bytes=AUTO_MIN_BYTES, lazy=True)
 
     @property
     def enabled(self) -> bool:
@@ -209,10 +248,29 @@ class DecodePool:
 
     def start(self) -> None:
         """Start the worker processes now (spawning and importing take a second or so,
-        which the first commit should not wait for)."""
-        if self.enabled:
-            for _ in range(self.workers):
-                self._pool().submit(_warm)
+        which the first commit should not wait for); a lazy pool starts at its first large
+        commit instead."""
+        if self.enabled and not self.lazy:
+            self._warm_up()
+
+    def prepare(self) -> None:
+        """Large commits are coming (a backfill began): start a lazy pool's processes now,
+        in the background, so that fewer of them run in a thread while it starts."""
+        if self.enabled and self.lazy and self._executor is None:
+            self._warm_up()
+
+    def _warm_up(self) -> None:
+        warming = [self._pool().submit(_warm) for _ in range(self.workers)]
+        self._warming = warming[-1]
+
+    def _ready(self) -> bool:
+        """Whether a commit may go to the processes now (a lazy pool: once they are up)."""
+        if not self.lazy:
+            return True
+        if self._executor is None or self._warming is None:
+            self._warm_up()  # this commit runs in a thread meanwhile
+            return False
+        return self._warming.done()
 
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._executor is None:
@@ -220,16 +278,18 @@ class DecodePool:
             self._executor = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_watch_parent,
+                initializer=_init_worker,
                 initargs=(os.getpid(),),
             )
         return self._executor
 
     async def run(self, job: CommitJob) -> CommitResult:
         """Process ``job`` in a worker process; in a thread if that fails."""
-        if not self.enabled:
+        size = sum(len(answer.body) for answer in job.answers)
+        if not self.enabled or size < self.min_bytes or not self._ready():
             return await asyncio.to_thread(process_commit, job)
         try:
+            self.offloaded += 1
             future = self._pool().submit(process_commit, job)
             async with asyncio.timeout(self.timeout):
                 return await asyncio.wrap_future(future)
@@ -245,6 +305,7 @@ class DecodePool:
     def _kill(self) -> None:
         """End the pool's processes now (a wedged worker does not finish by itself)."""
         executor, self._executor = self._executor, None
+        self._warming = None
         if executor is None:
             return
         processes = list((getattr(executor, "_processes", None) or {}).values())
@@ -258,6 +319,7 @@ class DecodePool:
     async def aclose(self) -> None:
         """Stop the worker processes (waits for them, bounded; kills what remains)."""
         executor, self._executor = self._executor, None
+        self._warming = None
         if executor is None:
             return
         processes = list((getattr(executor, "_processes", None) or {}).values())
@@ -274,6 +336,13 @@ def _warm() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(parent: int) -> None:
+    """In a worker: end with the service, and collect cycles rarely (see the threshold)."""
+    _watch_parent(parent)
+    gc.freeze()  # the imported modules: never scanned again
+    gc.set_threshold(*_WORKER_GC_THRESHOLD)
 
 
 def _watch_parent(parent: int) -> None:

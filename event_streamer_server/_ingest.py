@@ -279,7 +279,10 @@ class ChainWorker:
         # Far behind, several spans go out at once and commit in block order; following the
         # head, the range holds one span and this is one fetch and one commit.
         limit = backfill_limit(subs, group, safe)
-        self._track(group, lo, limit, backfilling=limit - lo + 1 > sizer.size)
+        backfilling = limit - lo + 1 > sizer.size
+        self._track(group, lo, limit, backfilling=backfilling)
+        if backfilling and self.decode_pool is not None:
+            self.decode_pool.prepare()  # a lazy pool's worker starts while the spans are fetched
         await run_spans(
             lambda a, b, probe: self._fetch_span(group, a, b, probe=probe),
             lambda spans: self._commit(group, spans),

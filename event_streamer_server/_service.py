@@ -122,7 +122,7 @@ class Service:
             unheld=lambda _: self.leases.poke(),
             lease_lost=self.leases.lost,
             wanted=self._ingest_wanted,
-            decode_pool=DecodePool(self.settings.decode_workers),
+            decode_pool=DecodePool.from_setting(self.settings.decode_workers),
         )
         self.heads = HeadPush(self._wake_chain, policy=self.guard.policy)
         await self.seed_chains()

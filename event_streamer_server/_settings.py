@@ -86,9 +86,10 @@ class Settings:
     db_pool_size: int = 10  # PostgreSQL connections per instance (a call waits db_busy_timeout)
     decode_max_depth: int = 16  # ABI nesting depth accepted (subscriptions and decoding)
     # Worker processes that parse and decode eth_getLogs answers off the event loop's process
-    # (0: a thread of the service's process; at most 64). Off by default: on a loaded 2-core
-    # machine it did not pay for its inter-process copies (docs/performance.md).
-    decode_workers: int = 0
+    # (0: a thread of the service's process; at most 64). "auto": one worker where the machine
+    # has two cores or more, started at the first large answer and used for large answers only
+    # (small ones are cheaper in a thread than copied to another process; docs/performance.md).
+    decode_workers: int | str = "auto"
     # Test-only crash points (comma-separated), for the reliability suite: exit_after_ack_commit,
     # exit_before_range_commit. The process exits at once, as if killed with SIGKILL.
     test_faults: str = ""
@@ -119,8 +120,10 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
         raise ValueError(f"setting {name}: expected true or false, got {value!r}")
+    if name == "decode_workers" and str(value).strip().lower() == "auto":
+        return "auto"
     try:
-        if "int" in kind and "str" not in kind:
+        if "int" in kind and ("str" not in kind or name == "decode_workers"):
             return int(value)
         if "float" in kind:
             return float(value)
@@ -217,6 +220,6 @@ def load_settings(
         raise ValueError("setting ingest_lease_ttl: must be 0.5..600 seconds")
     if len(settings.instance_id) > 200 or not settings.instance_id.isprintable():
         raise ValueError("setting instance_id: at most 200 printable characters")
-    if not 0 <= settings.decode_workers <= 64:
-        raise ValueError("setting decode_workers: must be 0..64")
+    if settings.decode_workers != "auto" and not 0 <= int(settings.decode_workers) <= 64:
+        raise ValueError('setting decode_workers: must be 0..64 or "auto"')
     return settings

@@ -4,6 +4,7 @@ without timestamps asked for, decode failures kept aside."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -11,6 +12,7 @@ import pytest
 
 from event_streamer.abi import DecodeLimits
 from event_streamer_server._decode_pool import (
+    AUTO_MIN_BYTES,
     CommitJob,
     DecodePool,
     RawLogs,
@@ -112,10 +114,51 @@ def test_a_log_that_does_not_decode_is_returned_with_its_reason() -> None:
 
 
 def test_decode_workers_setting_is_bounded() -> None:
-    assert load_settings(env={}).decode_workers == 0
+    assert load_settings(env={}).decode_workers == "auto"
     assert load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": "2"}).decode_workers == 2
-    for bad in ("-1", "65"):
+    assert load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": "0"}).decode_workers == 0
+    assert load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": "Auto"}).decode_workers == "auto"
+    for bad in ("-1", "65", "many"):
         with pytest.raises(ValueError, match="decode_workers"):
             load_settings(env={"EVENT_STREAMER_DECODE_WORKERS": bad})
     with pytest.raises(ValueError, match="decode workers"):
         DecodePool(-1)
+
+
+def test_auto_uses_a_worker_only_where_there_is_a_second_core() -> None:
+    assert not DecodePool.auto(cores=1).enabled
+    pool = DecodePool.auto(cores=2)
+    assert pool.enabled
+    assert pool.lazy
+    assert pool.workers == 1
+    assert pool.min_bytes == AUTO_MIN_BYTES
+    assert DecodePool.from_setting("auto").lazy
+    assert DecodePool.from_setting(3).workers == 3
+    assert not DecodePool.from_setting(3).lazy
+    assert not DecodePool.from_setting(0).enabled
+
+
+async def test_auto_keeps_small_commits_in_a_thread_and_starts_the_worker_in_the_background() -> (
+    None
+):
+    logs = stamped([transfer(10, i, i) for i in range(4)])
+    small = job([batch_body(logs, f"0x{10:064x}")], 10)
+    pool = DecodePool(1, min_bytes=len(small.answers[0].body) + 1, lazy=True)
+    try:
+        pool.start()  # lazy: nothing starts yet
+        assert (await pool.run(small)).logs == 4
+        assert pool.offloaded == 0  # small: a thread
+        assert pool._executor is None  # and no process started
+        DecodePool(0, lazy=True).prepare()  # no workers: nothing to start
+        pool.min_bytes -= 1  # the same answer now counts as large
+        large = small
+        first = await pool.run(large)  # starts the worker, runs in a thread meanwhile
+        assert first.logs == 4
+        assert pool.offloaded == 0
+        assert pool._warming is not None
+        await asyncio.wrap_future(pool._warming)  # the worker is up
+        again = await pool.run(large)
+        assert pool.offloaded == 1
+        assert [values(d.batches) for d in again.subs] == [values(d.batches) for d in first.subs]
+    finally:
+        await pool.aclose()
