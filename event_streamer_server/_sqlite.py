@@ -389,21 +389,24 @@ class SQLiteStorage:
                 return False  # deleted meanwhile: nothing to store
             seq = int(row["next_seq"])
             db.executemany(
-                "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
-                "last_block, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, "
+                "last_block, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         b.batch_id,
                         subscription_id,
                         seq + i,
                         b.event_count,
-                        b.events_json,
                         b.first_block,
                         b.last_block,
                         now,
                     )
                     for i, b in enumerate(batches)
                 ],
+            )
+            db.executemany(
+                "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
+                [(b.batch_id, b.events_json) for b in batches],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO processed_blocks "
@@ -427,9 +430,11 @@ class SQLiteStorage:
         self, subscription_id: int, after_seq: int, limit: int
     ) -> list[StoredBatch]:
         rows = self.db.execute(
-            "SELECT id AS batch_id, subscription_id, seq, events AS events_json, event_count, "
-            "first_block, last_block, kind FROM batches "
-            "WHERE subscription_id = ? AND seq > ? AND acked_at IS NULL ORDER BY seq LIMIT ?",
+            "SELECT b.id AS batch_id, b.subscription_id, b.seq, e.events AS events_json, "
+            "b.event_count, b.first_block, b.last_block, b.kind "
+            "FROM batches AS b JOIN batch_events AS e ON e.batch_id = b.id "
+            "WHERE b.subscription_id = ? AND b.seq > ? AND b.acked_at IS NULL "
+            "ORDER BY b.seq LIMIT ?",
             (subscription_id, after_seq, limit),
         ).fetchall()
         return [StoredBatch(**r) for r in rows]  # BLOB columns come back as bytes
@@ -655,17 +660,20 @@ class SQLiteStorage:
             ids = [str(r["id"]) for r in void]
             notice = ReorgNotice.new(int(row["next_seq"]), block_number, ids)
             db.execute(
-                "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
-                "last_block, created_at, kind) VALUES (?, ?, ?, 0, ?, ?, ?, ?, 'reorg')",
+                "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, "
+                "last_block, created_at, kind) VALUES (?, ?, ?, 0, ?, ?, ?, 'reorg')",
                 (
                     notice.notice_id,
                     subscription_id,
                     notice.seq,
-                    orjson.dumps(notice.as_json()),
                     block_number + 1,
                     block_number + 1,
                     now,
                 ),
+            )
+            db.execute(
+                "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
+                (notice.notice_id, orjson.dumps(notice.as_json())),
             )
             db.execute(
                 "UPDATE subscriptions SET next_seq = ? WHERE id = ?",

@@ -45,21 +45,18 @@ def seed(
             (seq,) = con.execute(
                 "SELECT next_seq FROM subscriptions WHERE id = ?", (subscription_id,)
             ).fetchone()
+            rows = [
+                (f"batch_{uuid.uuid4().hex}", seq + i, kinds[(seq + i) % len(kinds)], acked_at)
+                for i, acked_at in enumerate(chunk)
+            ]
             con.executemany(
-                "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
-                "last_block, created_at, acked_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?)",
-                [
-                    (
-                        f"batch_{uuid.uuid4().hex}",
-                        subscription_id,
-                        seq + i,
-                        BATCH,
-                        kinds[(seq + i) % len(kinds)],
-                        now,
-                        acked_at,
-                    )
-                    for i, acked_at in enumerate(chunk)
-                ],
+                "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, "
+                "last_block, created_at, acked_at) VALUES (?, ?, ?, ?, 1, 1, ?, ?)",
+                [(i, subscription_id, s, BATCH, now, a) for i, s, _, a in rows],
+            )
+            con.executemany(
+                "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
+                [(i, body) for i, _, body, _ in rows],
             )
             top_acked = seq + len(chunk) - 1 if chunk[-1] is not None else None
             con.execute(

@@ -113,11 +113,19 @@ def flat(rpc_url: str, root: Path, quick: bool) -> Row:
 
 
 def _rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident MB of ``pid`` and its children (a decode worker process counts too)."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            children = [int(c) for c in fh.read().split()]
+        for proc in (pid, *children):
+            with open(f"/proc/{proc}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass  # a child that just ended: this sample counts the others
+    return total
 
 
 def memory(rpc_url: str, root: Path, quick: bool) -> list[Row]:

@@ -35,10 +35,14 @@ def seed(db: Path, sid: int, *, acked: int = 0, unacked: int = 0) -> list[str]:
             acked_at = "2020-01-01T00:00:00.000Z" if i < acked else None
             rows.append((f"batch_{uuid.uuid4().hex}", sid, seq + i, EVENTS, acked_at))
         con.executemany(
-            "INSERT INTO batches (id, subscription_id, seq, event_count, events, first_block, "
+            "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, "
             "last_block, created_at, acked_at) "
-            "VALUES (?, ?, ?, 1, ?, 1, 1, '2020-01-01T00:00:00.000Z', ?)",
-            rows,
+            "VALUES (?, ?, ?, 1, 1, 1, '2020-01-01T00:00:00.000Z', ?)",
+            [(r[0], r[1], r[2], r[4]) for r in rows],
+        )
+        con.executemany(
+            "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
+            [(r[0], r[3]) for r in rows],
         )
         con.execute(
             "UPDATE subscriptions SET next_seq = ?, acked_seq = ? WHERE id = ?",
