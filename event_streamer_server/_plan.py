@@ -166,6 +166,7 @@ def route_logs(sub: SubscriptionRow, logs: Sequence[dict[str, Any]]) -> Iterator
     topic0s = _topic0s(sub)
     wanted = {a.lower() for a in sub.addresses}
     exact = wanted | set(sub.addresses)  # as the node spells them: no lower() per log
+    filtered = any(p is not None for p in sub.topics or ())  # else no call per log
     for log in logs:
         topics = log.get("topics") or []
         if log.get("removed") or not topics:
@@ -176,7 +177,7 @@ def route_logs(sub: SubscriptionRow, logs: Sequence[dict[str, Any]]) -> Iterator
         address = log.get("address", "")
         if wanted and address not in exact and str(address).lower() not in wanted:
             continue
-        if not topics_match(sub.topics, topics):
+        if filtered and not topics_match(sub.topics, topics):
             continue
         yield log
 
