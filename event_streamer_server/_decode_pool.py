@@ -50,7 +50,6 @@ __all__ = [
     "DecodePool",
     "RawLogs",
     "SubscriptionResult",
-    "count_logs",
     "process_commit",
 ]
 
@@ -64,11 +63,6 @@ AUTO_MIN_BYTES = 2_000_000
 # counting; the default first-generation threshold (700) runs the cycle collector a dozen
 # times per commit for nothing (measured: ~10 % of a commit's time).
 _WORKER_GC_THRESHOLD = (50_000, 20, 20)
-
-
-def count_logs(body: bytes) -> int:
-    """Logs in an ``eth_getLogs`` answer, without parsing it (each log has one logIndex)."""
-    return body.count(b'"logIndex"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +102,7 @@ class CommitResult:
     reorg: bool = False
     missing: list[int] = field(default_factory=list)
     logs: int = 0
+    counts: list[int] = field(default_factory=list)  # logs per answer, in answer order
     subs: list[SubscriptionResult] = field(default_factory=list)
 
 
@@ -146,13 +141,15 @@ def process_commit(job: CommitJob) -> CommitResult:
     """Parse, check, route, decode, order, cut and encode one commit: runs in a worker
     process (or a thread when the pool is off or failed)."""
     logs: list[dict[str, Any]] = []
+    counts: list[int] = []
     hi_hash: str | None = None
     for answer in job.answers:
         part, block_hash, had_block = _parse(answer)
         logs.extend(part)
+        counts.append(len(part))
         if had_block:
             hi_hash = block_hash
-    result = CommitResult(hi_hash=hi_hash, logs=len(logs))
+    result = CommitResult(hi_hash=hi_hash, logs=len(logs), counts=counts)
     if hi_hash is None:
         result.reorg = True  # block hi is not there (any more)
         return result

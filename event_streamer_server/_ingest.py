@@ -29,7 +29,7 @@ from event_streamer.exceptions import ABIParsingError
 
 from ._backfill import BackfillProgress, FetchedSpan, SpanSizer, log_bytes, run_spans
 from ._decode_batches import Decoders, decode_batches
-from ._decode_pool import CommitJob, CommitResult, DecodePool, RawLogs, count_logs
+from ._decode_pool import CommitJob, CommitResult, DecodePool, RawLogs
 from ._faults import FaultPoints
 from ._hexnum import block_number
 from ._plan import (
@@ -408,6 +408,8 @@ class ChainWorker:
             assert self.decode_pool is not None
             decoded = await self._decode(self.decode_pool, group, raws, hi)
             assert decoded.hi_hash is not None
+            # Each answer's logs were counted as they were parsed (one piece per answer).
+            pieces = [(blocks, n) for (blocks, _), n in zip(pieces, decoded.counts, strict=True)]
             return FetchedSpan(
                 lo,
                 hi,
@@ -461,14 +463,14 @@ class ChainWorker:
         try:
             if b != hi:
                 body = await self.rpc.call_raw(self.chain_id, "eth_getLogs", [flt])
-                pieces.append((b - a + 1, count_logs(body)))
+                pieces.append((b - a + 1, 0))  # counted when parsed
                 return RawLogs(body)
             answer = await self.rpc.batch_raw(
                 self.chain_id,
                 [("eth_getLogs", [flt]), ("eth_getBlockByNumber", [hex(hi), False])],
             )
             if isinstance(answer, RawBatch):
-                pieces.append((b - a + 1, count_logs(answer.body)))
+                pieces.append((b - a + 1, 0))  # counted when parsed
                 return RawLogs(answer.body, answer.ids[0], answer.ids[1])
             logs, block = answer  # the endpoint took no batch: answered one call each
             if isinstance(block, RpcError):

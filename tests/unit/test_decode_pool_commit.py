@@ -16,7 +16,6 @@ from event_streamer_server._decode_pool import (
     CommitJob,
     DecodePool,
     RawLogs,
-    count_logs,
     process_commit,
 )
 from event_streamer_server._settings import load_settings
@@ -66,11 +65,11 @@ def test_raw_answers_become_each_members_batches_in_block_order() -> None:
     first = stamped([transfer(10, i, i) for i in range(4)])
     second = stamped([transfer(11, i, 10 + i) for i in range(3)])
     single = RawLogs(orjson.dumps({"jsonrpc": "2.0", "id": 1, "result": first}))
-    assert count_logs(single.body) == 4
     result = process_commit(job([single, batch_body(second, f"0x{11:064x}")], 11))
     assert not result.reorg
     assert result.missing == []
     assert result.logs == 7
+    assert result.counts == [4, 3]  # per answer, for span sizing
     assert result.hi_hash == f"0x{11:064x}"
     assert len(result.subs) == 2
     for done in result.subs:
