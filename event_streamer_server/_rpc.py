@@ -20,6 +20,7 @@ import httpx
 import orjson
 
 from ._breaker import CircuitBreaker
+from ._outbound import ResponseTooLarge
 from ._redact import redact_text
 from ._settings import BreakerSettings
 from ._throttle import Throttle, retry_after_seconds
@@ -392,6 +393,14 @@ class RpcPool:
             )
         except httpx.TimeoutException as err:
             raise RpcError(f"timed out after {self.settings.timeout}s") from err
+        except ResponseTooLarge as err:
+            # The node answered; the answer is past our own cap. A caller fault, like a node's
+            # "range too large": eth_getLogs splits the range instead of failing the endpoint
+            # (and retrying the same range for ever).
+            raise RpcCallerError(
+                f"response larger than rpc_max_response_bytes ({redact_text(str(err))}): "
+                "a smaller block range is needed"
+            ) from err
         except (httpx.HTTPError, httpx.InvalidURL) as err:
             raise RpcError(f"{type(err).__name__}: {redact_text(str(err))}") from err
 
