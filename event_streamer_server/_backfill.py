@@ -124,13 +124,24 @@ class SpanSizer:
     ``grow_after`` spans in a row with small responses, try twice as wide (never past
     ``maximum``), so a span narrowed by one dense stretch grows back; every refusal after
     that doubles ``grow_after`` (a fixed range cap is not probed over and over).
+
+    With ``first``, the first span covers only that many blocks, to measure the density
+    before any wide request, and the spans after it aim at ``target_logs`` logs each (never
+    past ``maximum``): a dense history then starts at full concurrency without a refusal, and
+    a sparse one pays one small request before its first wide span (which goes out alone).
     """
 
-    def __init__(self, maximum: int) -> None:
+    def __init__(
+        self, maximum: int, *, first: int | None = None, target_logs: int | None = None
+    ) -> None:
         if maximum < 1:
             raise ValueError("maximum must be at least 1")
+        if (first is not None and first < 1) or (target_logs is not None and target_logs < 1):
+            raise ValueError("first and target_logs must be at least 1")
         self.maximum = maximum
-        self.size = maximum
+        self.size = maximum if first is None else min(maximum, first)
+        self.target_logs = target_logs
+        self._measuring = first is not None  # the first span measures the density
         self.learned = False  # a span has been fetched at this size without refusal
         self._quiet = 0
         self.grow_after = _GROW_AFTER
@@ -176,6 +187,7 @@ class SpanSizer:
         blocks = sum(b for b, _ in span.pieces)
         if blocks:
             self.density = sum(n for _, n in span.pieces) / blocks
+        measuring, self._measuring = self._measuring, False
         if span.refused:
             widest = max((blocks for blocks, _ in span.pieces), default=1)
             fits = None if span.suggested else self.fitting()
@@ -187,6 +199,15 @@ class SpanSizer:
             self._quiet = 0
             return
         self.learned = True
+        if measuring and self.target_logs is not None and self.density is not None:
+            aimed = self.maximum
+            if self.density > 0:
+                aimed = max(1, min(self.maximum, int(self.target_logs / self.density)))
+            # Much wider than what was fetched: the first such span goes out alone (a range
+            # cap refuses one request, not one per span in flight).
+            self.learned = aimed <= 2 * max(blocks, 1)
+            self.size = aimed
+            return
         if all(logs < _SMALL_RESPONSE for _, logs in span.pieces):
             self._quiet += 1
         else:

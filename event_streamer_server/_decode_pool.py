@@ -63,6 +63,8 @@ AUTO_MIN_BYTES = 2_000_000
 # counting; the default first-generation threshold (700) runs the cycle collector a dozen
 # times per commit for nothing (measured: ~10 % of a commit's time).
 _WORKER_GC_THRESHOLD = (50_000, 20, 20)
+_RETRY_FIRST = 5.0  # seconds in a thread after a pool failure, doubling with each in a row
+_RETRY_MAX = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,8 @@ class DecodePool:
         self.lazy = lazy  # start the processes at the first large commit, in the background
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self._warming: concurrent.futures.Future[None] | None = None
+        self._failures = 0  # pool failures in a row
+        self._retry_at = 0.0  # monotonic time before which commits stay in a thread
         self.fallbacks = 0  # commits processed in a thread after the pool failed
         self.offloaded = 0  # commits processed in a worker process
 
@@ -235,9 +239,11 @@ class DecodePool:
 
     @classmethod
     def auto(cls, cores: int | None = None) -> DecodePool:
-        """One lazily started worker for large commits where there are two cores or more."""
-        cores = os.cpu_count() if cores is None else cores
-        return cls(1 if (cores or 1) >= 2 else 0, min_bytes=AUTO_MIN_BYTES, lazy=True)
+        """One lazily started worker for large commits where there are two cores or more
+        (the cores this process may run on: a container's CPU set, not the host's)."""
+        if cores is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        return cls(1 if cores >= 2 else 0, min_bytes=AUTO_MIN_BYTES, lazy=True)
 
     @property
     def enabled(self) -> bool:
@@ -253,21 +259,29 @@ class DecodePool:
     def prepare(self) -> None:
         """Large commits are coming (a backfill began): start a lazy pool's processes now,
         in the background, so that fewer of them run in a thread while it starts."""
-        if self.enabled and self.lazy and self._executor is None:
+        if self.enabled and self.lazy and self._executor is None and not self._backing_off():
             self._warm_up()
 
     def _warm_up(self) -> None:
-        warming = [self._pool().submit(_warm) for _ in range(self.workers)]
+        try:
+            warming = [self._pool().submit(_warm) for _ in range(self.workers)]
+        except Exception as err:  # no processes on this host (spawn, semaphores, limits)
+            self._failed(self._executor, err)
+            return
         self._warming = warming[-1]
 
+    def _backing_off(self) -> bool:
+        return time.monotonic() < self._retry_at
+
     def _ready(self) -> bool:
-        """Whether a commit may go to the processes now (a lazy pool: once they are up)."""
-        if not self.lazy:
-            return True
-        if self._executor is None or self._warming is None:
-            self._warm_up()  # this commit runs in a thread meanwhile
+        """Whether a commit may go to the processes now: not while backing off after a
+        failure; a lazy pool once its processes are up."""
+        if self._backing_off():
             return False
-        return self._warming.done()
+        if self._executor is None or self._warming is None:
+            self._warm_up()
+            return not self.lazy and self._executor is not None  # lazy: a thread meanwhile
+        return not self.lazy or self._warming.done()
 
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._executor is None:
@@ -285,33 +299,50 @@ class DecodePool:
         size = sum(len(answer.body) for answer in job.answers)
         if not self.enabled or size < self.min_bytes or not self._ready():
             return await asyncio.to_thread(process_commit, job)
+        executor = self._executor
+        assert executor is not None
         try:
-            self.offloaded += 1
-            future = self._pool().submit(process_commit, job)
-            async with asyncio.timeout(self.timeout):
-                return await asyncio.wrap_future(future)
-        except (TimeoutError, BrokenProcessPool) as err:
-            self.fallbacks += 1
-            logger.warning(
-                "decode worker failed (%s): restarting the pool, this commit in a thread",
-                type(err).__name__,
-            )
-            self._kill()
+            future = executor.submit(process_commit, job)
+        except (BrokenProcessPool, RuntimeError) as err:  # broken or shut down meanwhile
+            self._failed(executor, err)
             return await asyncio.to_thread(process_commit, job)
+        self.offloaded += 1
+        try:
+            async with asyncio.timeout(self.timeout):
+                result = await asyncio.wrap_future(future)
+        except (TimeoutError, BrokenProcessPool) as err:
+            self._failed(executor, err)
+            return await asyncio.to_thread(process_commit, job)
+        self._failures = 0
+        return result
 
-    def _kill(self) -> None:
-        """End the pool's processes now (a wedged worker does not finish by itself)."""
-        executor, self._executor = self._executor, None
-        self._warming = None
-        if executor is None:
-            return
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.join(timeout=5)
+    def _failed(
+        self, executor: concurrent.futures.ProcessPoolExecutor | None, err: Exception
+    ) -> None:
+        """A pool failed (wedged, died, or could not start): end it, run commits in a thread
+        for a while (5 s, doubling with each failure in a row, at most 10 minutes), then try a
+        new one. Only the pool that failed is ended: another commit may have started the next."""
+        self.fallbacks += 1
+        if executor is not None and executor is self._executor:
+            self._failures += 1
+            delay = min(_RETRY_MAX, _RETRY_FIRST * 2 ** (self._failures - 1))
+            self._retry_at = time.monotonic() + delay
+            logger.warning(
+                "decode worker failed (%s: %s): commits run in a thread for %.0f s, then a new "
+                "worker is started",
+                type(err).__name__,
+                err,
+                delay,
+            )
+            self._executor = None
+            self._warming = None
+        elif executor is None:  # could not even be built
+            self._failures += 1
+            delay = min(_RETRY_MAX, _RETRY_FIRST * 2 ** (self._failures - 1))
+            self._retry_at = time.monotonic() + delay
+            logger.warning("decode worker could not start (%s): commits run in a thread", err)
+        if executor is not None:
+            _kill(executor)
 
     async def aclose(self) -> None:
         """Stop the worker processes (waits for them, bounded; kills what remains)."""
@@ -326,6 +357,18 @@ class DecodePool:
             if process.is_alive():
                 process.kill()
                 await asyncio.to_thread(process.join, 5)
+
+
+def _kill(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End a pool's processes now (a wedged worker does not finish by itself). Its waiting
+    commits are not cancelled: they fail with ``BrokenProcessPool`` and run in a thread."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    executor.shutdown(wait=False, cancel_futures=False)
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _warm() -> None:

@@ -67,6 +67,11 @@ _TIMESTAMP_CACHE = 4096  # blocks
 DEFAULT_MAX_CONCURRENT_REQUESTS = 6
 _SPANS_PER_STEP = 256  # a backfill step re-reads members and head after this many spans
 _AHEAD_BYTES = 64 * 1024 * 1024  # logs fetched ahead of the commit point
+# A chain's first span measures the logs per block; the spans after it aim at _TARGET_LOGS
+# logs each, under the 10,000-log cap common to providers (Infura, Alchemy, QuickNode), so a
+# dense history needs no refusal to learn its span.
+_FIRST_SPAN = 16  # blocks
+_TARGET_LOGS = 9_000
 # Spans already fetched when they are due commit together, up to this many (estimated) bytes
 # of logs: one transaction, one fsync, for several spans while behind the head.
 _GROUP_BYTES = 16 * 1024 * 1024
@@ -262,7 +267,9 @@ class ChainWorker:
             return True, poll
         safe = await self._ingest_limit(chain)
         if self.sizer is None or self.sizer.maximum != chain.max_blocks_per_request:
-            self.sizer = SpanSizer(chain.max_blocks_per_request)
+            self.sizer = SpanSizer(
+                chain.max_blocks_per_request, first=_FIRST_SPAN, target_logs=_TARGET_LOGS
+            )
         sizer = self.sizer
         if self.aimd.maximum != chain.max_concurrent_requests:
             self.aimd.resize(chain.max_concurrent_requests)

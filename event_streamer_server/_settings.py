@@ -128,7 +128,8 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
         if "float" in kind:
             return float(value)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"setting {name}: expected a number, got {value!r}") from err
+        also = ' or "auto"' if name == "decode_workers" else ""
+        raise ValueError(f"setting {name}: expected a number{also}, got {value!r}") from err
     return None if value in ("", None) and "None" in kind else str(value)
 
 

@@ -53,6 +53,9 @@ from ._time import now_iso
 
 __all__ = ["MIGRATIONS", "SQLiteStorage"]
 
+# Migrations that need a newer SQLite than the rest (the library Python was built with).
+_SQLITE_NEEDED = {9: (3, 35, 0)}
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R", ChainRow, SubscriptionRow)
@@ -178,6 +181,12 @@ class SQLiteStorage:
         for number, script in enumerate(MIGRATIONS, start=1):
             if self.schema_version >= number:
                 continue
+            needed = _SQLITE_NEEDED.get(number)
+            if needed is not None and sqlite3.sqlite_version_info < needed:
+                raise RuntimeError(
+                    f"schema version {number} needs SQLite {'.'.join(map(str, needed))} or "
+                    f"newer (ALTER TABLE DROP COLUMN); this Python has {sqlite3.sqlite_version}"
+                )
             with self._transaction():
                 # Re-read under the write lock: another instance may have just applied it.
                 if self.schema_version >= number:

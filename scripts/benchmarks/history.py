@@ -114,17 +114,20 @@ def flat(rpc_url: str, root: Path, quick: bool) -> Row:
 
 def _rss_mb(pid: int) -> float:
     """Resident MB of ``pid`` and its children (a decode worker process counts too)."""
-    total = 0.0
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as fh:
             children = [int(c) for c in fh.read().split()]
-        for proc in (pid, *children):
+    except OSError:
+        children = []
+    total = 0.0
+    for proc in (pid, *children):
+        try:
             with open(f"/proc/{proc}/status") as fh:
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError):
-        pass  # a child that just ended: this sample counts the others
+        except OSError:
+            continue  # a child that just ended: this sample counts the others
     return total
 
 

@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 
 from event_streamer.abi import DecodeLimits
+from event_streamer_server import _decode_pool as decode_pool
 from event_streamer_server._decode_pool import CommitJob, DecodePool, RawLogs, process_commit
 from tests.unit.test_backfill_decode import transfer
 from tests.unit.test_decode_pool_commit import stamped, sub
@@ -107,3 +109,50 @@ def test_workers_end_when_their_service_is_killed() -> None:
     assert pids
     assert os.getpid() not in pids
     assert wait_gone(pids) == []
+
+
+def test_commits_waiting_behind_a_wedged_worker_all_finish_in_a_thread() -> None:
+    async def main() -> None:
+        pool = DecodePool(1, timeout=1.0)
+        pool.start()
+        assert pool._warming is not None
+        await asyncio.wrap_future(pool._warming)
+        executor = pool._executor
+        assert executor is not None
+        executor.submit(time.sleep, 60)  # the only worker is stuck
+        began = time.monotonic()
+        results = await asyncio.gather(*(pool.run(a_job()) for _ in range(4)))
+        assert time.monotonic() - began < 20
+        # None was cancelled with the pool: each ran in a thread (one timed out, the others
+        # found the pool broken), and the chain's ingestion would have gone on.
+        assert [sum(b.event_count for b in r.subs[0].batches) for r in results] == [20] * 4
+        assert pool.fallbacks == 4
+        assert pool._executor is None
+        assert (await pool.run(a_job())).logs == 20  # backing off: a thread, no new pool
+        assert pool._executor is None
+        await pool.aclose()
+
+    asyncio.run(main())
+
+
+def test_a_pool_that_cannot_start_leaves_commits_in_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[int] = []
+
+    def no_processes(*args: object, **kwargs: object) -> None:
+        built.append(1)
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(decode_pool.concurrent.futures, "ProcessPoolExecutor", no_processes)
+
+    async def main() -> None:
+        pool = DecodePool(1, lazy=True)
+        pool.prepare()  # logged, not raised
+        assert built == [1]
+        for _ in range(3):
+            assert (await pool.run(a_job())).logs == 20
+        assert built == [1]  # backing off: not rebuilt for every commit
+        await pool.aclose()
+
+    asyncio.run(main())

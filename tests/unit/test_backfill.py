@@ -47,6 +47,29 @@ def test_dense_responses_do_not_grow_the_span() -> None:
     assert sizer.size == 10
 
 
+def test_a_first_small_span_measures_the_density_then_spans_aim_at_the_target() -> None:
+    dense = SpanSizer(2000, first=16, target_logs=9000)
+    assert (dense.size, dense.learned) == (16, False)  # the first span goes out alone
+    dense.observe(span(1, 16, logs=8000))  # 500 logs per block
+    assert dense.size == 18  # 9,000 logs
+    assert dense.learned  # close to what was fetched: full concurrency at once
+    sparse = SpanSizer(2000, first=16, target_logs=9000)
+    sparse.observe(span(1, 16, logs=0))
+    assert sparse.size == 2000
+    assert not sparse.learned  # much wider than fetched: tried by a lone probe first
+    sparse.observe(span(17, 116, refused=[2000]))  # a range cap
+    assert (sparse.size, sparse.learned) == (100, True)
+    later = SpanSizer(2000, first=16, target_logs=9000)
+    later.observe(span(1, 16, logs=16))
+    later.observe(span(17, 2016, logs=1))  # only the first span jumps to the target
+    assert later.size == 2000
+    refused = SpanSizer(2000, first=16, target_logs=9000)
+    refused.observe(span(1, 8, logs=9000, refused=[16]))  # too dense even for 16 blocks
+    assert (refused.size, refused.learned) == (8, True)
+    with pytest.raises(ValueError, match="first"):
+        SpanSizer(10, first=0)
+
+
 # -- learning from a log-cap refusal ----------------------------------------------------------
 CAP_ERR = "query returned more than 10000 results"
 

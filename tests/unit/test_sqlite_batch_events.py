@@ -85,3 +85,14 @@ async def test_a_file_of_the_previous_schema_keeps_its_bodies(
         assert bodies == ["b1", "b2"]
     finally:
         await storage.close()
+
+
+async def test_an_sqlite_too_old_for_the_migration_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_module.sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite_module.sqlite3, "sqlite_version", "3.34.1")
+    storage = SQLiteStorage(str(tmp_path / "new.db"))
+    with pytest.raises(RuntimeError, match=r"needs SQLite 3\.35\.0 or newer .* has 3\.34\.1"):
+        await storage.open()
+    await storage.close()
