@@ -129,6 +129,8 @@ class SpanSizer:
     before any wide request, and the spans after it aim at ``target_logs`` logs each (never
     past ``maximum``): a dense history then starts at full concurrency without a refusal, and
     a sparse one pays one small request before its first wide span (which goes out alone).
+    A light span (under a quarter of the target) widens the span to the target at once, until
+    a refusal that names no log cap says the provider caps the range.
     """
 
     def __init__(
@@ -142,6 +144,7 @@ class SpanSizer:
         self.size = maximum if first is None else min(maximum, first)
         self.target_logs = target_logs
         self._measuring = first is not None  # the first span measures the density
+        self._range_capped = False  # a refusal named no log cap: grow only slowly
         self.learned = False  # a span has been fetched at this size without refusal
         self._quiet = 0
         self.grow_after = _GROW_AFTER
@@ -194,20 +197,28 @@ class SpanSizer:
             self.size = max(1, min(self.size, max(widest, fits or 0)))
             if self._grown:  # a refusal of a grown span: grow back less eagerly
                 self.grow_after = min(_GROW_AFTER_MAX, self.grow_after * 2)
+            if self.cap is None:  # no log cap named: a cap on the range (or on the bytes)
+                self._range_capped = True
             self._grown = False
             self.learned = True
             self._quiet = 0
             return
         self.learned = True
-        if measuring and self.target_logs is not None and self.density is not None:
+        if self.target_logs is not None and self.density is not None:
             aimed = self.maximum
             if self.density > 0:
                 aimed = max(1, min(self.maximum, int(self.target_logs / self.density)))
-            # Much wider than what was fetched: the first such span goes out alone (a range
-            # cap refuses one request, not one per span in flight).
-            self.learned = aimed <= 2 * max(blocks, 1)
-            self.size = aimed
-            return
+            logs = sum(n for _, n in span.pieces)
+            # The first span sets the size; later, a light span (a quarter of the target)
+            # widens it at once where no range cap is known (a burst is not the norm).
+            light = logs < self.target_logs // 4 and not self._range_capped
+            if measuring or (light and aimed > self.size):
+                # Much wider than what was fetched: the first such span goes out alone (a
+                # range cap refuses one request, not one per span in flight).
+                self.learned = aimed <= 2 * max(blocks, 1)
+                self._grown = aimed > self.size
+                self.size = aimed
+                return
         if all(logs < _SMALL_RESPONSE for _, logs in span.pieces):
             self._quiet += 1
         else:

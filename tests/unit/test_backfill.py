@@ -63,6 +63,17 @@ def test_a_first_small_span_measures_the_density_then_spans_aim_at_the_target() 
     later.observe(span(1, 16, logs=16))
     later.observe(span(17, 2016, logs=1))  # only the first span jumps to the target
     assert later.size == 2000
+    bursty = SpanSizer(2000, first=16, target_logs=9000)
+    bursty.observe(span(1, 16, logs=5000))  # a burst: 312 logs per block
+    assert bursty.size == 28
+    bursty.observe(span(17, 44, logs=0))  # quiet after it: widened at once ...
+    assert bursty.size == 2000
+    assert not bursty.learned  # ... by a lone probe first
+    capped = SpanSizer(2000, first=16, target_logs=9000)
+    capped.observe(span(1, 16))
+    capped.observe(span(17, 116, refused=[2000]))  # a range cap: no log cap named
+    capped.observe(span(117, 216))
+    assert capped.size == 100  # light, but the range is capped: only the slow growth
     refused = SpanSizer(2000, first=16, target_logs=9000)
     refused.observe(span(1, 8, logs=9000, refused=[16]))  # too dense even for 16 blocks
     assert (refused.size, refused.learned) == (8, True)
