@@ -205,13 +205,16 @@ class SpanSizer:
             return
         self.learned = True
         if self.target_logs is not None and self.density is not None:
+            goal = self.target_logs  # under a log cap the provider named, too
+            if self.cap is not None:
+                goal = max(1, min(goal, int(self.cap * _CAP_SHARE)))
             aimed = self.maximum
             if self.density > 0:
-                aimed = max(1, min(self.maximum, int(self.target_logs / self.density)))
+                aimed = max(1, min(self.maximum, int(goal / self.density)))
             logs = sum(n for _, n in span.pieces)
-            # The first span sets the size; later, a light span (a quarter of the target)
+            # The first span sets the size; later, a light span (a quarter of the goal)
             # widens it at once where no range cap is known (a burst is not the norm).
-            light = logs < self.target_logs // 4 and not self._range_capped
+            light = logs < goal // 4 and not self._range_capped
             if measuring or (light and aimed > self.size):
                 # Much wider than what was fetched: the first such span goes out alone (a
                 # range cap refuses one request, not one per span in flight).

@@ -74,6 +74,12 @@ def test_a_first_small_span_measures_the_density_then_spans_aim_at_the_target() 
     capped.observe(span(17, 116, refused=[2000]))  # a range cap: no log cap named
     capped.observe(span(117, 216))
     assert capped.size == 100  # light, but the range is capped: only the slow growth
+    under_cap = SpanSizer(2000, first=16, target_logs=9000)
+    under_cap.cap = 100  # a refusal said "more than 100 results"
+    under_cap.observe(span(1, 2, logs=80))  # the first span: 90 logs is the goal
+    assert under_cap.size == 2
+    under_cap.observe(span(3, 4, logs=80))  # not light under that cap: no widening
+    assert under_cap.size == 2
     refused = SpanSizer(2000, first=16, target_logs=9000)
     refused.observe(span(1, 8, logs=9000, refused=[16]))  # too dense even for 16 blocks
     assert (refused.size, refused.learned) == (8, True)
