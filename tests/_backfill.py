@@ -7,7 +7,7 @@ from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import Emitter
 from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import LocalStack
-from tests._stack import until
+from tests._stack import stream_values
 
 
 async def stream_through(
@@ -38,12 +38,7 @@ async def stream_through(
                     end_block=head,
                 )
             )
-            seen: list[int] = []
-            sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
-            sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
-            await sc.start_streaming()
-            await until(lambda: len(seen) >= n, within=60, what=f"{n} events")
-            await sc.disconnect()
+            seen = await stream_values(client, sub.id, n)
             await client.delete_subscription(sub.id)
         finally:
             await client.update_chain(

@@ -47,3 +47,27 @@ async def until(
         await asyncio.wait_for(poll(), within)
     except TimeoutError:
         raise AssertionError(f"timed out after {within}s waiting for {what or condition}") from None
+
+
+async def stream_values(
+    client: EventStreamer, subscription_id: int, n: int, *, within: float = 60.0
+) -> list[int]:
+    """Stream the subscription's Transfers until ``n`` arrived (acknowledging them); their
+    values in the order they arrived."""
+    seen: list[int] = []
+    sc = client.create_streaming_client(subscription_id, batch_ack_interval=0.1)
+    sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
+    await sc.start_streaming()
+    await until(lambda: len(seen) >= n, within=within, what=f"{n} events")
+    await sc.disconnect()
+    return seen
+
+
+async def emit_history(chain: DevChain, blocks: int, per_block: int) -> tuple[Emitter, int, int]:
+    """A new Emitter and ``blocks`` blocks of ``per_block`` Transfers each (values 0.. in
+    block order); (emitter, first block, last block)."""
+    emitter = await chain.deploy_emitter()
+    start = await chain.block_number() + 1
+    for i in range(blocks):
+        await emitter.emit_many(i * per_block, per_block)
+    return emitter, start, await chain.block_number()

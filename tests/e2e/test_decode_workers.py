@@ -10,7 +10,7 @@ from event_streamer import EventStreamer, StreamingError, subscription_from_abi
 from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import start_local_stack
-from tests._stack import until
+from tests._stack import emit_history, stream_values, until
 from tests.faults.test_decode_worker import wait_gone
 
 BLOCKS = 8
@@ -56,11 +56,7 @@ async def test_events_flow_through_the_worker_process_and_it_ends_with_the_servi
         ):
             # Spans of 2 blocks: several in flight, committed in block order, some together.
             await client.update_chain(stack.chain_id, ChainConfigUpdate(max_blocks_per_request=2))
-            emitter = await chain.deploy_emitter()
-            start = await chain.block_number() + 1
-            for i in range(BLOCKS):
-                await emitter.emit_many(i * PER_BLOCK, PER_BLOCK)
-            head = await chain.block_number()
+            emitter, start, head = await emit_history(chain, BLOCKS, PER_BLOCK)
             sub = await client.create_subscription(
                 subscription_from_abi(
                     Emitter.abi(),
@@ -71,14 +67,8 @@ async def test_events_flow_through_the_worker_process_and_it_ends_with_the_servi
                     end_block=head,
                 )
             )
-            seen: list[int] = []
-            sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
-            sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
-            await sc.start_streaming()
             n = BLOCKS * PER_BLOCK
-            await until(lambda: len(seen) >= n, within=60, what=f"{n} events")
-            await sc.disconnect()
-            assert seen == list(range(n))
+            assert await stream_values(client, sub.id, n) == list(range(n))
 
             bad = await emitter.subscribe(
                 client, abi=WRONG, chain_id=stack.chain_id, start_block=start, end_block=head

@@ -4,10 +4,10 @@ endpoint's circuit breaker records no failure. (Before, the same range was retri
 
 from __future__ import annotations
 
-from event_streamer import EventStreamer, subscription_from_abi
-from event_streamer_server.devchain import DevChain, Emitter
+from event_streamer import EventStreamer
+from event_streamer_server.devchain import DevChain
 from event_streamer_server.testing import start_local_stack
-from tests._stack import until
+from tests._stack import emit_history, stream_values
 
 BLOCKS = 6
 PER_BLOCK = 100  # about 63 KB of eth_getLogs answer per block
@@ -23,29 +23,12 @@ async def test_an_answer_past_the_cap_is_split_until_it_fits() -> None:
             DevChain(stack.rpc_url) as chain,
             EventStreamer(stack.service_url, "cap") as client,
         ):
-            emitter = await chain.deploy_emitter()
-            start = await chain.block_number() + 1
-            for i in range(BLOCKS):
-                await emitter.emit_many(i * PER_BLOCK, PER_BLOCK)
-            head = await chain.block_number()
-            sub = await client.create_subscription(
-                subscription_from_abi(
-                    Emitter.abi(),
-                    "Transfer",
-                    chain_id=stack.chain_id,
-                    addresses=[emitter.address],
-                    start_block=start,
-                    end_block=head,
-                )
+            emitter, start, head = await emit_history(chain, BLOCKS, PER_BLOCK)
+            sub = await emitter.subscribe(
+                client, chain_id=stack.chain_id, start_block=start, end_block=head
             )
-            seen: list[int] = []
-            sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
-            sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
-            await sc.start_streaming()
-            n = BLOCKS * PER_BLOCK
-            await until(lambda: len(seen) >= n, within=60, what=f"{n} events")
-            await sc.disconnect()
-            assert seen == list(range(n))
+            seen = await stream_values(client, sub.id, BLOCKS * PER_BLOCK)
+            assert seen == list(range(BLOCKS * PER_BLOCK))
             status = await client.get_circuit_breaker_status()
             breakers = status.to_dict()["circuit_breakers"]
             mine = [b for b in breakers.values() if b.get("chain_id") == stack.chain_id]
