@@ -166,9 +166,13 @@ class SpanSizer:
         """Blocks that fit under the known log cap at the known density (None: unknown)."""
         if self.cap is None or self.density is None:
             return None
-        if self.density <= 0:
+        return self._blocks_holding(self.cap * _CAP_SHARE)
+
+    def _blocks_holding(self, logs: float) -> int:
+        """Blocks that hold about ``logs`` logs at the known density (1..maximum)."""
+        if self.density is None or self.density <= 0:
             return self.maximum
-        return max(1, min(self.maximum, int(self.cap * _CAP_SHARE / self.density)))
+        return max(1, min(self.maximum, int(logs / self.density)))
 
     def next_end(self, err: RpcCallerError, lo: int, hi: int) -> int:
         """The last block of the next try after ``lo..hi`` was refused (``lo < hi``): the
@@ -188,8 +192,9 @@ class SpanSizer:
 
     def observe(self, span: FetchedSpan) -> None:
         blocks = sum(b for b, _ in span.pieces)
+        logs = sum(n for _, n in span.pieces)
         if blocks:
-            self.density = sum(n for _, n in span.pieces) / blocks
+            self.density = logs / blocks
         measuring, self._measuring = self._measuring, False
         if span.refused:
             widest = max((blocks for blocks, _ in span.pieces), default=1)
@@ -208,10 +213,7 @@ class SpanSizer:
             goal = self.target_logs  # under a log cap the provider named, too
             if self.cap is not None:
                 goal = max(1, min(goal, int(self.cap * _CAP_SHARE)))
-            aimed = self.maximum
-            if self.density > 0:
-                aimed = max(1, min(self.maximum, int(goal / self.density)))
-            logs = sum(n for _, n in span.pieces)
+            aimed = self._blocks_holding(goal)
             # The first span sets the size; later, a light span (a quarter of the goal)
             # widens it at once where no range cap is known (a burst is not the norm).
             light = logs < goal // 4 and not self._range_capped
@@ -222,7 +224,7 @@ class SpanSizer:
                 self._grown = aimed > self.size
                 self.size = aimed
                 return
-        if all(logs < _SMALL_RESPONSE for _, logs in span.pieces):
+        if all(n < _SMALL_RESPONSE for _, n in span.pieces):
             self._quiet += 1
         else:
             self._quiet = 0

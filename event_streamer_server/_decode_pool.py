@@ -304,17 +304,23 @@ class DecodePool:
         try:
             future = executor.submit(process_commit, job)
         except (BrokenProcessPool, RuntimeError) as err:  # broken or shut down meanwhile
-            self._failed(executor, err)
-            return await asyncio.to_thread(process_commit, job)
+            return await self._fall_back(executor, err, job)
         self.offloaded += 1
         try:
             async with asyncio.timeout(self.timeout):
                 result = await asyncio.wrap_future(future)
         except (TimeoutError, BrokenProcessPool) as err:
-            self._failed(executor, err)
-            return await asyncio.to_thread(process_commit, job)
+            return await self._fall_back(executor, err, job)
         self._failures = 0
         return result
+
+    async def _fall_back(
+        self, executor: concurrent.futures.ProcessPoolExecutor, err: Exception, job: CommitJob
+    ) -> CommitResult:
+        """The pool failed this commit: end it (see :meth:`_failed`), run the commit in a thread."""
+        self._failed(executor, err)
+        self.fallbacks += 1
+        return await asyncio.to_thread(process_commit, job)
 
     def _failed(
         self, executor: concurrent.futures.ProcessPoolExecutor | None, err: Exception
@@ -322,8 +328,7 @@ class DecodePool:
         """A pool failed (wedged, died, or could not start): end it, run commits in a thread
         for a while (5 s, doubling with each failure in a row, at most 10 minutes), then try a
         new one. Only the pool that failed is ended: another commit may have started the next."""
-        self.fallbacks += 1
-        if executor is not None and executor is self._executor:
+        if executor is self._executor:  # the current pool (None: it could not be built)
             self._failures += 1
             delay = min(_RETRY_MAX, _RETRY_FIRST * 2 ** (self._failures - 1))
             self._retry_at = time.monotonic() + delay
@@ -336,11 +341,6 @@ class DecodePool:
             )
             self._executor = None
             self._warming = None
-        elif executor is None:  # could not even be built
-            self._failures += 1
-            delay = min(_RETRY_MAX, _RETRY_FIRST * 2 ** (self._failures - 1))
-            self._retry_at = time.monotonic() + delay
-            logger.warning("decode worker could not start (%s): commits run in a thread", err)
         if executor is not None:
             _kill(executor)
 

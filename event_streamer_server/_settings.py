@@ -120,16 +120,18 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
         raise ValueError(f"setting {name}: expected true or false, got {value!r}")
-    if name == "decode_workers" and str(value).strip().lower() == "auto":
-        return "auto"
+    if kind == "int | str":  # a number or a word such as "auto" (checked by the caller)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return str(value).strip().lower()
     try:
-        if "int" in kind and ("str" not in kind or name == "decode_workers"):
+        if "int" in kind and "str" not in kind:
             return int(value)
         if "float" in kind:
             return float(value)
     except (TypeError, ValueError) as err:
-        also = ' or "auto"' if name == "decode_workers" else ""
-        raise ValueError(f"setting {name}: expected a number{also}, got {value!r}") from err
+        raise ValueError(f"setting {name}: expected a number, got {value!r}") from err
     return None if value in ("", None) and "None" in kind else str(value)
 
 
@@ -221,6 +223,7 @@ def load_settings(
         raise ValueError("setting ingest_lease_ttl: must be 0.5..600 seconds")
     if len(settings.instance_id) > 200 or not settings.instance_id.isprintable():
         raise ValueError("setting instance_id: at most 200 printable characters")
-    if settings.decode_workers != "auto" and not 0 <= int(settings.decode_workers) <= 64:
-        raise ValueError('setting decode_workers: must be 0..64 or "auto"')
+    workers = settings.decode_workers
+    if workers != "auto" and not (isinstance(workers, int) and 0 <= workers <= 64):
+        raise ValueError(f'setting decode_workers: must be 0..64 or "auto", got {workers!r}')
     return settings
