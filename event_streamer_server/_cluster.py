@@ -96,6 +96,10 @@ class Cluster:
         offset, total = 0, 0
         while offset < _MAX_SUBSCRIPTIONS:
             rows, total = await self.storage.list_subscriptions(None, offset, _PAGE)
+            # One query for the page's backlogs: those streamed elsewhere need it.
+            backlogs = await self.storage.unacked_counts(
+                [r.id for r in rows if r.streaming_status == "active" and not self.hub.count(r.id)]
+            )
             for row in rows:
                 listed.add(row.id)
                 status = row.streaming_status
@@ -104,8 +108,7 @@ class Cluster:
                     await self.storage.update_subscription(row.id, {"streaming_status": "active"})
                     status = "active"
                 if streamed_here or (
-                    status == "active"
-                    and await self.storage.unacked_count(row.id) < REMOTE_BACKLOG_LIMIT
+                    status == "active" and backlogs.get(row.id, 0) < REMOTE_BACKLOG_LIMIT
                 ):
                     wanted[row.id] = row.chain_id
             offset += len(rows)

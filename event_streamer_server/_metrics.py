@@ -124,11 +124,12 @@ async def take_snapshot(
     rows, snap.subscription_total = await service.storage.list_subscriptions(
         None, 0, max_subscriptions
     )
+    backlogs = await service.storage.unacked_counts([row.id for row in rows])
     for row in rows:
         snap.subscriptions.append(
             SubscriptionState(
                 row=row,
-                backlog=await service.storage.unacked_count(row.id),
+                backlog=backlogs.get(row.id, 0),
                 open_streams=service.hub.count(row.id),
                 backfill=service.ingest.progress(row.id),
             )

@@ -545,6 +545,18 @@ class PostgresStorage:
 
         return await self._run(body, write=False)
 
+    async def unacked_counts(self, subscription_ids: Sequence[int]) -> dict[int, int]:
+        async def body(conn: Conn) -> dict[int, int]:
+            rows = await conn.fetch(
+                "SELECT subscription_id, count(*) AS n FROM batches "
+                "WHERE subscription_id = ANY($1::bigint[]) AND acked_at IS NULL "
+                "AND kind = 'events' GROUP BY subscription_id",
+                list(dict.fromkeys(subscription_ids)),
+            )
+            return {int(r["subscription_id"]): int(r["n"]) for r in rows}
+
+        return await self._run(body, write=False)
+
     async def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
     ) -> AckResult:

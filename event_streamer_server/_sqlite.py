@@ -457,6 +457,22 @@ class SQLiteStorage:
         ).fetchone()
         return int(row["n"])
 
+    @on_db_thread
+    def unacked_counts(self, subscription_ids: Sequence[int]) -> dict[int, int]:
+        ids = list(dict.fromkeys(subscription_ids))
+        counts: dict[int, int] = {}
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT subscription_id, COUNT(*) AS n FROM batches "
+                f"WHERE subscription_id IN ({marks}) AND acked_at IS NULL AND kind = 'events' "
+                "GROUP BY subscription_id",
+                chunk,
+            ):
+                counts[int(r["subscription_id"])] = int(r["n"])
+        return counts
+
     async def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
     ) -> AckResult:

@@ -328,6 +328,10 @@ class Storage(Protocol):
         """How many of the subscription's event batches are not acknowledged (notices aside)."""
         ...
 
+    async def unacked_counts(self, subscription_ids: Sequence[int]) -> dict[int, int]:
+        """:meth:`unacked_count` of several subscriptions in one query (absent ids: 0)."""
+        ...
+
     async def ack_batches(
         self, subscription_id: int, batch_ids: Sequence[str], token_for: Callable[[int], str]
     ) -> AckResult:

@@ -53,3 +53,15 @@ async def test_retention_deletes_only_acknowledged_batches(storage: Storage) -> 
     # The resume position survives its batch's deletion.
     result = await storage.ack_batches(sub.id, ["b9"], lambda q: f"t{q}")
     assert result.resume_token == "t10"
+
+
+async def test_backlogs_of_several_subscriptions_in_one_call(storage: Storage) -> None:
+    one, two, idle = [await new_subscription(storage) for _ in range(3)]
+    await storage.store_range(one.id, batches(3), 1, [])
+    await storage.store_range(two.id, batches(2, start=10), 1, [])
+    await storage.ack_batches(one.id, ["b0"], lambda q: f"t{q}")
+    counts = await storage.unacked_counts([one.id, two.id, idle.id, one.id])
+    assert counts == {one.id: 2, two.id: 2}  # no backlog: absent, like an unknown id
+    assert await storage.unacked_counts([]) == {}
+    for sub in (one, two, idle):
+        assert counts.get(sub.id, 0) == await storage.unacked_count(sub.id)
