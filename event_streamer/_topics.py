@@ -157,8 +157,8 @@ def encode_where(events: Sequence[Any], where: Mapping[str, Any]) -> list[str | 
     for name, value in where.items():
         field = f"where.{name}"
         at = [args.get(name) for args in indexed]
-        found = {a for a in at if a is not None}
-        if len(found) < len(at) or not found:
+        found = {a for a in at if a is not None}  # a set: events that agree count once
+        if None in at or not found:
             missing = [
                 str(getattr(e, "name", None) or e.get("name"))
                 for e, args in zip(events, indexed, strict=True)

@@ -50,6 +50,11 @@ ABI: list[dict[str, Any]] = [
         "name": "Moved",
         "inputs": [{"name": "to", **ADDR}, {"name": "from", **ADDR}],
     },
+    {
+        "type": "event",
+        "name": "Sent",
+        "inputs": [{"name": "from", **ADDR}, {"name": "amount", "type": "uint256"}],
+    },
 ]
 ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 ALICE_TOPIC = "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
@@ -98,6 +103,8 @@ def test_where_applies_to_every_event_at_the_same_position() -> None:
         build(["Transfer", "Approval"], where={"from": ALICE})
     assert caught.value.field_errors[0].field == "where.from"
     assert "Approval" in caught.value.field_errors[0].message
+    both = build(["Transfer", "Sent"], where={"from": ALICE})  # same position and type
+    assert both.topics == [ALICE_TOPIC, None, None]
     with pytest.raises(ABIParsingError) as caught:  # same name, other position: ambiguous
         build(["Transfer", "Moved"], where={"from": ALICE})
     assert caught.value.field_errors[0].field == "where.from"
