@@ -12,6 +12,7 @@ from event_streamer_server.devchain import DevChain
 from event_streamer_server.provider_proxy import ProviderProxy
 from event_streamer_server.testing import LocalStack, start_local_stack
 from tests._backfill import stream_through
+from tests._stack import emit_history
 
 BLOCKS = 20
 PER_BLOCK = 40
@@ -32,11 +33,8 @@ def own_stack() -> Iterator[LocalStack]:
 async def dense(own_stack: LocalStack) -> AsyncIterator[tuple[str, int, int]]:
     """20 blocks of 40 Transfers each (values 0..799 in block order); (address, first, last)."""
     async with DevChain(own_stack.rpc_url) as chain:
-        emitter = await chain.deploy_emitter()
-        start = await chain.block_number() + 1
-        for i in range(BLOCKS):
-            await emitter.emit_many(i * PER_BLOCK, PER_BLOCK)
-        yield emitter.address, start, await chain.block_number()
+        emitter, start, head = await emit_history(chain, BLOCKS, PER_BLOCK)
+        yield emitter.address, start, head
 
 
 async def stream_all(

@@ -15,7 +15,7 @@ import pytest
 from event_streamer import EventStreamer, Reorg
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.testing import LocalStack, start_local_stack
-from tests._stack import until
+from tests._stack import stream_values, until
 from tests.e2e.test_cli import cli
 
 
@@ -130,15 +130,16 @@ async def test_a_consumer_away_during_the_reorg_gets_the_notice_on_resume(
         want = await canonical(chain, emitter, start)
         kinds: list[str] = []
         back = client.create_streaming_client(sub.id, resume_token=token, batch_ack_interval=0.1)
-        async for item in back:
-            if isinstance(item, Reorg):
-                store.undo(item)
-                kinds.append("reorg")
-            else:
-                store.add(item.events.get("Transfer", []))
-                kinds.append("batch")
-            if store.rows() == want:
-                break
+        async with asyncio.timeout(60):  # bounded: a wrong store never ends the loop otherwise
+            async for item in back:
+                if isinstance(item, Reorg):
+                    store.undo(item)
+                    kinds.append("reorg")
+                else:
+                    store.add(item.events.get("Transfer", []))
+                    kinds.append("batch")
+                if store.rows() == want:
+                    break
     assert kinds[0] == "reorg"
     assert store.rows() == want
 
@@ -153,12 +154,7 @@ async def test_tail_prints_the_notice_before_the_replacements(own_stack: LocalSt
         start = await chain.block_number()
         sub = await emitter.subscribe(client, chain_id=own_stack.chain_id, start_block=start)
         await emitter.emit_many(0, 10)
-        sc = client.create_streaming_client(sub.id, batch_ack_interval=0.1)
-        seen: list[int] = []
-        sc.on_event("Transfer")(lambda events: seen.extend(int(e["value"]) for e in events))
-        await sc.start_streaming()
-        await until(lambda: len(seen) == 10, what="events before the reorg")
-        await sc.disconnect()
+        assert len(await stream_values(client, sub.id, 10)) == 10  # before the reorg
         await chain.rpc("anvil_reorg", 2, [])
         await emitter.emit_many(100, 10)
     proc = await asyncio.to_thread(cli, own_stack.service_url, "tail", str(sub.id), "--limit", "10")
