@@ -397,26 +397,7 @@ class SQLiteStorage:
             if row is None:
                 return False  # deleted meanwhile: nothing to store
             seq = int(row["next_seq"])
-            db.executemany(
-                "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, "
-                "last_block, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        b.batch_id,
-                        subscription_id,
-                        seq + i,
-                        b.event_count,
-                        b.first_block,
-                        b.last_block,
-                        now,
-                    )
-                    for i, b in enumerate(batches)
-                ],
-            )
-            db.executemany(
-                "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
-                [(b.batch_id, b.events_json) for b in batches],
-            )
+            _insert_batches(db, subscription_id, seq, batches, now)
             db.executemany(
                 "INSERT OR REPLACE INTO processed_blocks "
                 "(subscription_id, block_number, block_hash) VALUES (?, ?, ?)",
@@ -684,22 +665,14 @@ class SQLiteStorage:
             ).fetchone()
             ids = [str(r["id"]) for r in void]
             notice = ReorgNotice.new(int(row["next_seq"]), block_number, ids)
-            db.execute(
-                "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, "
-                "last_block, created_at, kind) VALUES (?, ?, ?, 0, ?, ?, ?, 'reorg')",
-                (
-                    notice.notice_id,
-                    subscription_id,
-                    notice.seq,
-                    block_number + 1,
-                    block_number + 1,
-                    now,
-                ),
+            body = NewBatch(
+                notice.notice_id,
+                orjson.dumps(notice.as_json()),
+                0,
+                block_number + 1,
+                block_number + 1,
             )
-            db.execute(
-                "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
-                (notice.notice_id, orjson.dumps(notice.as_json())),
-            )
+            _insert_batches(db, subscription_id, notice.seq, [body], now, kind="reorg")
             db.execute(
                 "UPDATE subscriptions SET next_seq = ? WHERE id = ?",
                 (notice.seq + 1, subscription_id),
@@ -804,3 +777,36 @@ class SQLiteStorage:
                 callback(subscription_id)
             except Exception:
                 logger.exception("commit listener %r failed", callback)
+
+
+def _insert_batches(
+    db: sqlite3.Connection,
+    subscription_id: int,
+    seq: int,
+    batches: Sequence[NewBatch],
+    now: str,
+    *,
+    kind: str = "events",
+) -> None:
+    """Append ``batches`` from ``seq`` on: each row and its body (two tables since migration 9)."""
+    db.executemany(
+        "INSERT INTO batches (id, subscription_id, seq, event_count, first_block, last_block, "
+        "created_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                b.batch_id,
+                subscription_id,
+                seq + i,
+                b.event_count,
+                b.first_block,
+                b.last_block,
+                now,
+                kind,
+            )
+            for i, b in enumerate(batches)
+        ],
+    )
+    db.executemany(
+        "INSERT INTO batch_events (batch_id, events) VALUES (?, ?)",
+        [(b.batch_id, b.events_json) for b in batches],
+    )
