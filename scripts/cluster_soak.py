@@ -47,6 +47,7 @@ from event_streamer import EventStreamer  # noqa: E402
 from event_streamer_server.devchain import DevChain, start_anvil  # noqa: E402
 from event_streamer_server.testing import register_chain  # noqa: E402
 from tests._cluster import Consumer, Instances, read_log  # noqa: E402
+from tests._pg import start as start_pg  # noqa: E402
 
 CHAIN = 31337
 
@@ -60,12 +61,8 @@ def p95(values: list[float]) -> float:
 
 
 def embedded_postgres(work: Path) -> tuple[str, Any]:
-    """A PostgreSQL server for the run, when the tests' helper is there (issue 18's h-pg)."""
-    try:
-        from tests import _pg  # type: ignore[attr-defined]
-    except ImportError as err:
-        raise SystemExit(f"--embedded-postgres needs tests/_pg.py: {err}") from None
-    server = _pg.start(work / "pg")
+    """A PostgreSQL server for the run (the tests' embedded one)."""
+    server = start_pg(work / "pg")
     return str(server.url), server
 
 

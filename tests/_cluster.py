@@ -67,13 +67,8 @@ class Instances:
             "EVENT_STREAMER_INSTANCE_ID": f"soak-{i}-{self.starts}",
             **self.env,
         }
-        url = "://" in self.db  # start_service takes paths; a URL goes last, as is (it wins)
         proc = start_service(
-            db=None if url else self.db,
-            port=self.ports[i],
-            env=env,
-            workdir=self.work / f"instance-{i}",
-            extra_args=["--db", self.db] if url else [],
+            db=self.db, port=self.ports[i], env=env, workdir=self.work / f"instance-{i}"
         )
         self.procs[i] = proc
         return proc
@@ -235,7 +230,3 @@ def read_log(log: Path) -> list[dict[str, Any]]:
             with contextlib.suppress(ValueError):
                 records.append(json.loads(line))
     return records
-
-
-def restart_in_thread(instances: Instances, i: int) -> asyncio.Future[ServiceProcess]:
-    return asyncio.ensure_future(asyncio.to_thread(instances.start, i))

@@ -152,18 +152,10 @@ def _scenario(
     db: str, work: Path, rpc_url: str, instances: int, per_sub: int, pg: EmbeddedPostgres | None
 ) -> Result:
     env = {"EVENT_STREAMER_HEARTBEAT_INTERVAL": "5", "EVENT_STREAMER_LOG_LEVEL": "WARNING"}
-    url = "://" in db
     procs: list[ServiceProcess] = []
     try:
         for i in range(instances):
-            procs.append(
-                start_service(
-                    db=None if url else db,
-                    env=env,
-                    workdir=work / f"instance-{i}",
-                    extra_args=["--db", db] if url else [],
-                )
-            )
+            procs.append(start_service(db=db, env=env, workdir=work / f"instance-{i}"))
             if i == 0:
                 sids = asyncio.run(_prepare(db, rpc_url, procs[0].url, per_sub))
         servers = [psutil.Process(p.pid) for p in procs]
