@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeGuard
 
+from event_streamer_api.models.start_block_tag import START_BLOCK_TAG_VALUES
 from event_streamer_api.types import UNSET, Unset, register_validator
 
 from ._abi import AbiSource, event_topic0, extract_abi_event
@@ -20,7 +21,7 @@ __all__ = ["subscription_from_abi", "validate_subscription_create", "validate_su
 _TOPIC0 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 # start_block names these blocks too; the service resolves them once, at creation.
-START_BLOCK_TAGS = ("latest", "finalized")
+START_BLOCK_TAGS = tuple(sorted(START_BLOCK_TAG_VALUES))  # the contract's, as generated
 
 
 def subscription_from_abi(

@@ -17,9 +17,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ._backend import describe_db, make_storage
+from ._backend import db_error_text, describe_db, make_storage
 from ._principals import KeyConfigError, generate_key
-from ._redact import redact_text
 from ._secrets import DEFAULT_GRACE_SECONDS, Keyring
 from ._service import Service
 from ._settings import load_settings
@@ -106,7 +105,7 @@ def run_admin(argv: Sequence[str], *, prog: str = "event-streamer-server") -> in
         sys.stderr.write(f"{prog}: {err}\n")
         return 2
     except Exception as err:  # a database error: one line, password masked
-        shown = redact_text(f"{type(err).__name__}: {err}", mask_keylike=False)
+        shown = db_error_text(err)
         where = describe_db(settings.db)
         sys.stderr.write(f"{prog}: cannot use the database {where}: {shown}\n")
         return 3

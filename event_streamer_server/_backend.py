@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import re
 
-from ._redact import redact_url
+from ._redact import redact_text, redact_url
 from ._storage import Storage
 
-__all__ = ["UnsupportedDatabase", "check_db", "describe_db", "is_postgres_url", "make_storage"]
+__all__ = [
+    "UnsupportedDatabase",
+    "check_db",
+    "db_error_text",
+    "describe_db",
+    "is_postgres_url",
+    "make_storage",
+]
 
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{0,31}://")
@@ -26,6 +33,11 @@ def is_postgres_url(db: str) -> bool:
 def describe_db(db: str) -> str:
     """``db`` fit for logs: a URL's password (and other secrets) masked."""
     return redact_url(db) if is_postgres_url(db) else db
+
+
+def db_error_text(err: BaseException) -> str:
+    """A database driver's error in one line, fit for stderr (secrets in its text masked)."""
+    return redact_text(f"{type(err).__name__}: {err}", mask_keylike=False)
 
 
 def check_db(db: str) -> None:

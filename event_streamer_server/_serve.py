@@ -15,10 +15,10 @@ from pathlib import Path
 import uvicorn
 
 from ._app import create_app
-from ._backend import check_db, describe_db, make_storage
+from ._backend import check_db, db_error_text, describe_db, make_storage
 from ._guard import configured_keys, outbound_policy
 from ._protocol import guarded_protocol
-from ._redact import install_redaction, redact_text
+from ._redact import install_redaction
 from ._settings import Settings, load_settings
 
 
@@ -115,7 +115,7 @@ async def _database_problem(settings: Settings) -> str | None:
     try:
         await store.open()
     except Exception as err:  # any driver error is reported the same way
-        return redact_text(f"{type(err).__name__}: {err}", mask_keylike=False)
+        return db_error_text(err)
     await store.close()
     return None
 

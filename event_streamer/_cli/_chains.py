@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from event_streamer_api.models.finality_mode import FINALITY_MODE_VALUES
 
 from ..models import ChainConfigUpdate
 from ._output import emit
@@ -89,7 +90,7 @@ def _chain_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--ws-url", "ws_url", default=None, help="WebSocket URL for newHeads"),
             click.option(
                 "--finality",
-                type=click.Choice(["confirmations", "safe", "finalized"]),
+                type=click.Choice(sorted(FINALITY_MODE_VALUES)),
                 default=None,
                 help="ingest up to head - confirmations, or the node's safe/finalized block",
             ),
