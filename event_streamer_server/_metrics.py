@@ -276,11 +276,12 @@ class _SnapshotCollector(Collector):
 class Exposition:
     """One registry per service: the snapshot collector and the process collector."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, process: bool = True) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
         self.collector = _SnapshotCollector()
         self.registry.register(self.collector)
-        ProcessCollector(registry=self.registry)
+        if process:
+            ProcessCollector(registry=self.registry)
 
     def render(self, snapshot: Snapshot) -> bytes:
         # No await between setting the snapshot and rendering it: scrapes cannot interleave.
@@ -290,11 +291,7 @@ class Exposition:
 
 def render(snapshot: Snapshot) -> bytes:
     """``snapshot`` in the Prometheus text format (without process metrics; for tests)."""
-    registry = CollectorRegistry(auto_describe=False)
-    collector = _SnapshotCollector()
-    collector.snapshot = snapshot
-    registry.register(collector)
-    return generate_latest(registry)
+    return Exposition(process=False).render(snapshot)
 
 
 def handlers(service: Service) -> dict[str, Handler]:

@@ -467,9 +467,7 @@ class PostgresStorage:
         async def body(conn: Conn) -> bool:
             await self._check_fence(conn, fence)
             # The row lock serialises seq assignment among concurrent writers.
-            seq = await conn.fetchval(
-                "SELECT next_seq FROM subscriptions WHERE id = $1 FOR UPDATE", subscription_id
-            )
+            seq = await self._lock_subscription(conn, subscription_id)
             if seq is None:
                 return False  # deleted meanwhile: nothing to store
             if batches:
@@ -565,7 +563,7 @@ class PostgresStorage:
         async def body(conn: Conn) -> AckResult:
             now = now_iso()
             # Concurrent acks of one subscription queue on its row: each batch counts once.
-            if not await self._lock_subscription(conn, subscription_id):
+            if await self._lock_subscription(conn, subscription_id) is None:
                 return AckResult(unknown=ids)
             found = {
                 r["id"]: int(r["event_count"])
@@ -606,11 +604,12 @@ class PostgresStorage:
         return await self._run(body)
 
     @staticmethod
-    async def _lock_subscription(conn: Conn, subscription_id: int) -> bool:
-        row = await conn.fetchval(
-            "SELECT id FROM subscriptions WHERE id = $1 FOR UPDATE", subscription_id
+    async def _lock_subscription(conn: Conn, subscription_id: int) -> int | None:
+        """Lock the subscription's row for this transaction; its next seq (None: no such row)."""
+        seq = await conn.fetchval(
+            "SELECT next_seq FROM subscriptions WHERE id = $1 FOR UPDATE", subscription_id
         )
-        return row is not None
+        return None if seq is None else int(seq)
 
     @staticmethod
     async def _after_ack(
@@ -650,7 +649,7 @@ class PostgresStorage:
     ) -> None:
         async def body(conn: Conn) -> None:
             now = now_iso()
-            if not await self._lock_subscription(conn, subscription_id):
+            if await self._lock_subscription(conn, subscription_id) is None:
                 return
             fresh = await conn.fetch(
                 "UPDATE batches SET acked_at = $3 WHERE subscription_id = $1 AND seq <= $2 "
@@ -700,9 +699,7 @@ class PostgresStorage:
         async def body(conn: Conn) -> ReorgNotice | None:
             await self._check_fence(conn, fence)
             # The row lock keeps concurrent store_range/acks out until the notice's seq is set.
-            next_seq = await conn.fetchval(
-                "SELECT next_seq FROM subscriptions WHERE id = $1 FOR UPDATE", subscription_id
-            )
+            next_seq = await self._lock_subscription(conn, subscription_id)
             if next_seq is None:
                 return None
             fork = block_number  # a local: a retried transaction starts from the argument
