@@ -235,15 +235,16 @@ def handlers(service: Service) -> dict[str, Handler]:
         conn.last_seen = time.monotonic()
         return conn
 
-    async def acknowledge(conn: Connection, batch_ids: list[str]) -> Any:
-        sid = conn.subscription_id
+    async def acknowledge(sid: int, batch_ids: list[str], conn: Connection | None) -> Any:
+        """Store the acks; ``conn``: the stream is open here (None: on another instance)."""
         result = await service.storage.ack_batches(
             sid, batch_ids, lambda q: service.token_for(sid, q)
         )
-        service.faults.hit("exit_after_ack_commit")
-        for batch_id in result.acknowledged:
-            conn.in_flight.pop(batch_id, None)
-        hub.notify(sid)
+        if conn is not None:
+            service.faults.hit("exit_after_ack_commit")
+            for batch_id in result.acknowledged:
+                conn.in_flight.pop(batch_id, None)
+            hub.notify(sid)
         service.ingest.wake_for(sid)
         if result.acknowledged:
             service.retention.acknowledged()
@@ -261,24 +262,12 @@ def handlers(service: Service) -> dict[str, Handler]:
         await owned_subscription(call.principal, sid)
         return True
 
-    async def acknowledge_elsewhere(sid: int, batch_ids: list[str]) -> Any:
-        result = await service.storage.ack_batches(
-            sid, batch_ids, lambda q: service.token_for(sid, q)
-        )
-        service.ingest.wake_for(sid)
-        if result.acknowledged:
-            service.retention.acknowledged()
-        return result
-
     async def acknowledge_batch(call: Call) -> tuple[int, Any]:
         sid = call.params["subscription_id"]
         batch_id = call.body["batch_id"]
         cid = call.params["connection_id"]
-        if await peer_stream(call, cid, sid):
-            result = await acknowledge_elsewhere(sid, [batch_id])
-        else:
-            conn = await live_connection(call, cid, sid)
-            result = await acknowledge(conn, [batch_id])
+        conn = None if await peer_stream(call, cid, sid) else await live_connection(call, cid, sid)
+        result = await acknowledge(sid, [batch_id], conn)
         if result.unknown:
             raise ApiError(
                 404,
@@ -305,7 +294,7 @@ def handlers(service: Service) -> dict[str, Handler]:
                 "body.connection_id", f"must equal the path's connection id {cid}", "mismatch"
             )
         ids = list(dict.fromkeys(call.body["batch_ids"]))
-        result = await (acknowledge_elsewhere(sid, ids) if conn is None else acknowledge(conn, ids))
+        result = await acknowledge(sid, ids, conn)
         return 200, {
             "total_batches": len(ids),
             "acknowledged_batches": len(result.acknowledged),
