@@ -4,7 +4,7 @@ concurrent spans commit in block order, the span size is learned, rate limits ba
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -12,20 +12,10 @@ from event_streamer import EventStreamer, subscription_from_abi
 from event_streamer.models import ChainConfigUpdate
 from event_streamer_server.devchain import DevChain, Emitter
 from event_streamer_server.provider_proxy import ProviderProxy
-from event_streamer_server.testing import LocalStack, start_local_stack
+from event_streamer_server.testing import LocalStack
 from tests._backfill import stream_through
 from tests._cli import run_cli
 from tests._stack import until
-
-
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[LocalStack]:
-    """A stack of its own: these tests rewire the chain's RPC URLs."""
-    stack = start_local_stack(heartbeat_interval=0.5)
-    try:
-        yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -4,29 +4,19 @@ names no range. Either way one refusal, then every event once, in block order.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from event_streamer_server.devchain import DevChain
 from event_streamer_server.provider_proxy import ProviderProxy
-from event_streamer_server.testing import LocalStack, start_local_stack
+from event_streamer_server.testing import LocalStack
 from tests._backfill import stream_through
 from tests._stack import emit_history
 
 BLOCKS = 20
 PER_BLOCK = 40
 CAP = 100  # logs per answer: 2 blocks fit, 3 do not
-
-
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[LocalStack]:
-    """A stack of its own: these tests rewire the chain's RPC URLs."""
-    stack = start_local_stack(heartbeat_interval=0.5)
-    try:
-        yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from event_streamer.models import ChainConfigUpdate
 from event_streamer_server._ranges import fetch_range, suggested_end
 from event_streamer_server._rpc import RpcCallerError
 from event_streamer_server.devchain import DevChain
-from event_streamer_server.testing import LocalStack, start_local_stack
+from event_streamer_server.testing import LocalStack
 from tests._rpcproxy import RpcProxy
 from tests._stack import until
 
@@ -73,16 +72,6 @@ def test_suggestions_outside_the_range_are_ignored() -> None:
 
 
 # -- live: the service against anvil through a proxy --------------------------------------------
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[LocalStack]:
-    """A stack of its own: these tests rewire the chain's RPC URLs."""
-    stack = start_local_stack(heartbeat_interval=0.5)
-    try:
-        yield stack
-    finally:
-        stack.stop()
-
-
 async def stream_values(
     client: EventStreamer, sub_id: int, n: int, errors: list[StreamingError] | None = None
 ) -> list[int]:

@@ -7,26 +7,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from event_streamer import EventStreamer, Reorg
 from event_streamer_server.devchain import DevChain, Emitter
-from event_streamer_server.testing import LocalStack, start_local_stack
+from event_streamer_server.testing import LocalStack
 from tests._stack import stream_values, until
 from tests.e2e.test_cli import cli
-
-
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[LocalStack]:
-    """A stack of its own: reorgs rewrite its chain's history."""
-    stack = start_local_stack(heartbeat_interval=0.5)
-    try:
-        yield stack
-    finally:
-        stack.stop()
 
 
 class Store:
